@@ -1,0 +1,52 @@
+"""Diagnostics: problems found in risk files or the configuration, as plain data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem, pointing at a file and line.
+
+    ``path`` is relative to the folder holding mkdocs.yml; ``line`` is 1-based,
+    counting the opening ``---`` of the front matter as line 1.
+    """
+
+    path: str
+    line: int
+    severity: Severity
+    message: str
+    code: str
+
+    def format(self) -> str:
+        """The contract's one-line form: ``path:line: severity: message [code]``."""
+        return f"{self.path}:{self.line}: {self.severity}: {self.message} [{self.code}]"
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "severity": self.severity,
+            "message": self.message,
+            "code": self.code,
+        }
+
+
+class ConfigError(Exception):
+    """A configuration value the scoring model cannot work with.
+
+    ``key`` names the setting (for example ``matrix.High``) so that the one
+    message a user sees says exactly what to fix.
+    """
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(f"{key}: {message}")
+        self.key = key
+        self.message = message
+
+    def format(self) -> str:
+        return f"risk-register: config error in '{self.key}': {self.message} [config-error]"

@@ -1,0 +1,412 @@
+"""The scoring model: scales, scoring method, bands and statuses.
+
+Built from plain settings (the plugin's config or mkdocs.yml read by the CLI);
+every problem raises :class:`ConfigError` naming the offending key.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .diagnostics import ConfigError
+
+ScoringMethod = Literal["product", "sum", "matrix"]
+SCORING_METHODS: tuple[ScoringMethod, ...] = ("product", "sum", "matrix")
+
+BAND_PALETTE = ("#c62828", "#ef6c00", "#f9a825", "#2e7d32", "#1565c0", "#6a1b9a")
+
+DEFAULT_PROBABILITY: list[dict[str, Any]] = [
+    {"name": "Low", "description": "< 30% likelihood of occurring"},
+    {"name": "Medium", "description": "30-60% likelihood"},
+    {"name": "High", "description": "> 60% likelihood of occurring"},
+]
+DEFAULT_IMPACT: list[dict[str, Any]] = [
+    {"name": "Low", "description": "Minor inconvenience, workaround available"},
+    {"name": "Medium", "description": "Delays features by 3-5 days or degrades user experience"},
+    {"name": "High", "description": "Delays launch by > 1 week or causes data loss / security breach"},
+]
+DEFAULT_MATRIX: dict[str, list[int]] = {"High": [7, 8, 9], "Medium": [4, 6, 7], "Low": [1, 4, 5]}
+DEFAULT_BANDS: list[dict[str, Any]] = [
+    {
+        "name": "Urgent",
+        "min": 7,
+        "action": "Mitigate urgently; assign owner immediately",
+        "review_days": 7,
+        "color": "#c62828",
+    },
+    {
+        "name": "Proactive",
+        "min": 4,
+        "action": "Mitigate proactively; track weekly",
+        "review_days": 7,
+        "color": "#ef6c00",
+    },
+    {"name": "Accept", "min": 1, "action": "Accept and monitor monthly", "review_days": 30, "color": "#2e7d32"},
+]
+DEFAULT_STATUSES: list[dict[str, Any]] = [
+    {"name": "Open", "description": "Risk identified, mitigation planned or in progress"},
+    {"name": "Mitigated", "description": "Mitigation actions completed, risk reduced to acceptable level"},
+    {"name": "Triggered", "description": "Risk has materialized, contingency plan activated"},
+    {
+        "name": "Closed",
+        "description": "Risk no longer applicable (either mitigated or no longer relevant)",
+        "active": False,
+    },
+]
+DEFAULT_MONITORING: list[dict[str, Any]] = [
+    {
+        "frequency": "Weekly",
+        "activity": "Risk review in sprint planning",
+        "participants": "All team leads",
+        "output": "Updated risk statuses, new risks identified",
+    },
+    {
+        "frequency": "Biweekly",
+        "activity": "Top 5 risks deep dive",
+        "participants": "Project lead, risk owners",
+        "output": "Mitigation progress report",
+    },
+    {
+        "frequency": "Gateway milestones",
+        "activity": "Full risk register review",
+        "participants": "All teams",
+        "output": "Updated probabilities and scores based on current state",
+    },
+    {
+        "frequency": "Monthly",
+        "activity": "Risk retrospective",
+        "participants": "All teams",
+        "output": "Lessons learned, closed risks, new risk patterns",
+    },
+]
+DEFAULT_CHART_TITLE = "Risk Matrix (Probability vs Impact)"
+DEFAULT_QUADRANTS = ("Mitigate Urgently", "Monitor Closely", "Accept / Monitor", "Mitigate Proactively")
+
+
+@dataclass(frozen=True)
+class Level:
+    name: str
+    value: int
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Scale:
+    """An ordered list of levels, lowest first; a level's value is its position (1..n)."""
+
+    name: str
+    levels: tuple[Level, ...]
+
+    def find(self, name: str) -> Level | None:
+        folded = name.casefold()
+        for level in self.levels:
+            if level.name.casefold() == folded:
+                return level
+        return None
+
+    @property
+    def names(self) -> list[str]:
+        return [level.name for level in self.levels]
+
+
+@dataclass(frozen=True)
+class Band:
+    name: str
+    min: int
+    action: str
+    review_days: int
+    color: str
+
+
+@dataclass(frozen=True)
+class Status:
+    name: str
+    description: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class MonitoringActivity:
+    frequency: str
+    activity: str
+    participants: str
+    output: str
+
+
+@dataclass(frozen=True)
+class Model:
+    """Everything needed to validate and score a risk, and to explain the scoring."""
+
+    probability: Scale
+    impact: Scale
+    scoring: ScoringMethod
+    matrix: Mapping[str, tuple[int, ...]]  # impact level name -> one score per probability level
+    bands: tuple[Band, ...]
+    statuses: tuple[Status, ...]
+    categories: tuple[str, ...] = ()
+    monitoring: tuple[MonitoringActivity, ...] = ()
+    chart_title: str = DEFAULT_CHART_TITLE
+    quadrants: tuple[str, str, str, str] = DEFAULT_QUADRANTS
+    top: int = 5
+    id_pattern: str = r"^[A-Z][A-Z0-9]*-[0-9]+$"
+
+    def score(self, probability: Level, impact: Level) -> int:
+        if self.scoring == "product":
+            return probability.value * impact.value
+        if self.scoring == "sum":
+            return probability.value + impact.value
+        return self.matrix[impact.name][probability.value - 1]
+
+    def band_for(self, score: int) -> Band:
+        for band in self.bands:
+            if band.min <= score:
+                return band
+        # Model.from_settings guarantees every reachable score has a band.
+        raise ValueError(f"score {score} has no band")
+
+    def reachable_scores(self) -> list[int]:
+        return sorted({self.score(p, i) for p in self.probability.levels for i in self.impact.levels})
+
+    def find_status(self, name: str) -> Status | None:
+        folded = name.casefold()
+        return next((s for s in self.statuses if s.name.casefold() == folded), None)
+
+    def find_category(self, name: str) -> str | None:
+        folded = name.casefold()
+        return next((c for c in self.categories if c.casefold() == folded), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The model as plain data, for risks.json."""
+        return {
+            "probability": [
+                {"name": lv.name, "value": lv.value, "description": lv.description} for lv in self.probability.levels
+            ],
+            "impact": [
+                {"name": lv.name, "value": lv.value, "description": lv.description} for lv in self.impact.levels
+            ],
+            "scoring": self.scoring,
+            "matrix": {name: list(row) for name, row in self.matrix.items()} if self.scoring == "matrix" else None,
+            "bands": [
+                {"name": b.name, "min": b.min, "action": b.action, "review_days": b.review_days, "color": b.color}
+                for b in self.bands
+            ],
+            "statuses": [{"name": s.name, "description": s.description, "active": s.active} for s in self.statuses],
+            "categories": list(self.categories),
+            "top": self.top,
+        }
+
+
+# --- building a model from settings -------------------------------------------------
+
+
+def _text(value: Any, key: str, *, required: bool = True) -> str:
+    if value is None and not required:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ConfigError(key, f"expected text, got {_type_name(value)}")
+    text = str(value).strip()
+    if required and not text:
+        raise ConfigError(key, "must not be empty")
+    return text
+
+
+def _type_name(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", type(None): "nothing"}.get(type(value), type(value).__name__)
+
+
+def _entries(value: Any, key: str) -> list[Mapping[str, Any]]:
+    if not isinstance(value, list) or not value:
+        raise ConfigError(key, "expected a non-empty list")
+    for index, entry in enumerate(value):
+        if not isinstance(entry, Mapping):
+            raise ConfigError(f"{key}[{index}]", f"expected a mapping with 'name', got {_type_name(entry)}")
+    return value
+
+
+def _check_keys(entry: Mapping[str, Any], allowed: set[str], key: str) -> None:
+    unknown = sorted(str(k) for k in entry if k not in allowed)
+    if unknown:
+        raise ConfigError(f"{key}.{unknown[0]}", f"unknown key; expected one of {', '.join(sorted(allowed))}")
+
+
+def _unique(names: Sequence[str], key: str) -> None:
+    seen: set[str] = set()
+    for index, name in enumerate(names):
+        if name.casefold() in seen:
+            raise ConfigError(f"{key}[{index}].name", f"'{name}' is listed twice")
+        seen.add(name.casefold())
+
+
+def _scale(value: Any, key: str) -> Scale:
+    levels = []
+    for index, entry in enumerate(_entries(value, key)):
+        _check_keys(entry, {"name", "description"}, f"{key}[{index}]")
+        levels.append(
+            Level(
+                name=_text(entry.get("name"), f"{key}[{index}].name"),
+                value=index + 1,
+                description=_text(entry.get("description"), f"{key}[{index}].description", required=False),
+            )
+        )
+    _unique([lv.name for lv in levels], key)
+    return Scale(key, tuple(levels))
+
+
+def _int(value: Any, key: str, *, minimum: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(key, f"expected a whole number, got {_type_name(value)}")
+    if minimum is not None and value < minimum:
+        raise ConfigError(key, f"must be at least {minimum}")
+    return value
+
+
+def _matrix(value: Any, probability: Scale, impact: Scale) -> dict[str, tuple[int, ...]]:
+    if not isinstance(value, Mapping):
+        raise ConfigError("matrix", "expected a mapping of impact level to a list of scores")
+    rows: dict[str, tuple[int, ...]] = {}
+    for row_name, row in value.items():
+        level = impact.find(str(row_name))
+        if level is None:
+            raise ConfigError(
+                f"matrix.{row_name}", f"'{row_name}' is not a level of impact ({', '.join(impact.names)})"
+            )
+        if level.name in rows:
+            raise ConfigError(f"matrix.{row_name}", f"impact level '{level.name}' has two rows")
+        if not isinstance(row, list) or len(row) != len(probability.levels):
+            raise ConfigError(
+                f"matrix.{row_name}",
+                f"expected a list of {len(probability.levels)} scores, "
+                f"one per probability level ({', '.join(probability.names)})",
+            )
+        rows[level.name] = tuple(_int(score, f"matrix.{row_name}[{i}]") for i, score in enumerate(row))
+    missing = [name for name in impact.names if name not in rows]
+    if missing:
+        raise ConfigError(f"matrix.{missing[0]}", "row missing: the matrix needs one row per impact level")
+    return rows
+
+
+def _bands(value: Any) -> tuple[Band, ...]:
+    bands: list[Band] = []
+    for index, entry in enumerate(_entries(value, "bands")):
+        key = f"bands[{index}]"
+        _check_keys(entry, {"name", "min", "action", "review_days", "color"}, key)
+        if "min" not in entry:
+            raise ConfigError(f"{key}.min", "required")
+        band = Band(
+            name=_text(entry.get("name"), f"{key}.name"),
+            min=_int(entry["min"], f"{key}.min"),
+            action=_text(entry.get("action"), f"{key}.action", required=False),
+            review_days=_int(entry.get("review_days", 30), f"{key}.review_days", minimum=0),
+            color=_text(entry.get("color") or BAND_PALETTE[index % len(BAND_PALETTE)], f"{key}.color"),
+        )
+        if bands and band.min >= bands[-1].min:
+            raise ConfigError(
+                f"{key}.min", f"bands must be listed with strictly decreasing min ({band.min} follows {bands[-1].min})"
+            )
+        bands.append(band)
+    _unique([b.name for b in bands], "bands")
+    return tuple(bands)
+
+
+def _statuses(value: Any) -> tuple[Status, ...]:
+    statuses = []
+    for index, entry in enumerate(_entries(value, "statuses")):
+        key = f"statuses[{index}]"
+        _check_keys(entry, {"name", "description", "active"}, key)
+        active = entry.get("active", True)
+        if not isinstance(active, bool):
+            raise ConfigError(f"{key}.active", "expected true or false")
+        statuses.append(
+            Status(
+                name=_text(entry.get("name"), f"{key}.name"),
+                description=_text(entry.get("description"), f"{key}.description", required=False),
+                active=active,
+            )
+        )
+    _unique([s.name for s in statuses], "statuses")
+    return tuple(statuses)
+
+
+def _monitoring(value: Any) -> tuple[MonitoringActivity, ...]:
+    if value == []:
+        return ()
+    rows = []
+    for index, entry in enumerate(_entries(value, "monitoring")):
+        key = f"monitoring[{index}]"
+        _check_keys(entry, {"frequency", "activity", "participants", "output"}, key)
+        rows.append(
+            MonitoringActivity(
+                *(
+                    _text(entry.get(name), f"{key}.{name}", required=name in ("frequency", "activity"))
+                    for name in ("frequency", "activity", "participants", "output")
+                )
+            )
+        )
+    return tuple(rows)
+
+
+def _chart(value: Any) -> tuple[str, tuple[str, str, str, str]]:
+    if value is None:
+        value = {}
+    if not isinstance(value, Mapping):
+        raise ConfigError("chart", "expected a mapping with 'title' and 'quadrants'")
+    _check_keys(value, {"title", "quadrants"}, "chart")
+    title = _text(value.get("title", DEFAULT_CHART_TITLE), "chart.title")
+    quadrants = value.get("quadrants", list(DEFAULT_QUADRANTS))
+    if not isinstance(quadrants, list) or len(quadrants) != 4:
+        raise ConfigError("chart.quadrants", "expected a list of 4 labels (quadrant-1..4 as Mermaid numbers them)")
+    q = [_text(label, f"chart.quadrants[{i}]") for i, label in enumerate(quadrants)]
+    return title, (q[0], q[1], q[2], q[3])
+
+
+def model_from_settings(settings: Mapping[str, Any]) -> Model:
+    """Build and check the scoring model; missing keys take the contract's defaults."""
+    probability = _scale(settings.get("probability") or DEFAULT_PROBABILITY, "probability")
+    impact = _scale(settings.get("impact") or DEFAULT_IMPACT, "impact")
+    scoring = settings.get("scoring") or "matrix"
+    if scoring not in SCORING_METHODS:
+        raise ConfigError(
+            "scoring", f"unknown scoring method '{scoring}'; expected one of {', '.join(SCORING_METHODS)}"
+        )
+    matrix: dict[str, tuple[int, ...]] = {}
+    if scoring == "matrix":
+        matrix = _matrix(settings.get("matrix") or DEFAULT_MATRIX, probability, impact)
+    categories_value = settings.get("categories") or []
+    if not isinstance(categories_value, list):
+        raise ConfigError("categories", "expected a list of names")
+    categories = tuple(_text(c, f"categories[{i}]") for i, c in enumerate(categories_value))
+    _unique(categories, "categories")
+    title, quadrants = _chart(settings.get("chart"))
+    top = _int(settings.get("top", 5), "top", minimum=0)
+    id_pattern = _text(settings.get("id_pattern") or Model.id_pattern, "id_pattern")
+    try:
+        re.compile(id_pattern)
+    except re.error as error:
+        raise ConfigError("id_pattern", f"not a valid regular expression: {error}") from None
+    monitoring_value = settings.get("monitoring")
+    model = Model(
+        probability=probability,
+        impact=impact,
+        scoring=scoring,
+        matrix=matrix,
+        bands=_bands(settings.get("bands") or DEFAULT_BANDS),
+        statuses=_statuses(settings.get("statuses") or DEFAULT_STATUSES),
+        categories=categories,
+        monitoring=_monitoring(DEFAULT_MONITORING if monitoring_value is None else monitoring_value),
+        chart_title=title,
+        quadrants=quadrants,
+        top=top,
+        id_pattern=id_pattern,
+    )
+    lowest_band = model.bands[-1]
+    unbanded = [score for score in model.reachable_scores() if score < lowest_band.min]
+    if unbanded:
+        raise ConfigError(
+            "bands",
+            f"score {unbanded[0]} can be reached but falls in no band "
+            f"(the lowest band '{lowest_band.name}' starts at {lowest_band.min})",
+        )
+    return model

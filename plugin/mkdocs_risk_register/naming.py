@@ -1,0 +1,33 @@
+"""Name matching helpers: case-insensitive lookup, natural sort keys, "did you mean"."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+
+_DIGIT_RUNS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[tuple[tuple[int, int | str], ...], str]:
+    """Sort key comparing runs of digits by value and other runs as text.
+
+    Equal keys fall back to the plain string, so ``X-02`` sorts just before ``X-2``.
+    """
+    parts: list[tuple[int, int | str]] = []
+    for index, run in enumerate(_DIGIT_RUNS.split(text)):
+        if not run:
+            continue
+        # Odd indexes of re.split with one group are the digit runs.
+        parts.append((0, int(run)) if index % 2 else (1, run))
+    return tuple(parts), text
+
+
+def suggestion(value: str, choices: Iterable[str]) -> str:
+    """A "did you mean" tail for a message, or the list of valid names."""
+    names = list(choices)
+    by_fold = {name.casefold(): name for name in names}
+    close = difflib.get_close_matches(value.casefold(), list(by_fold), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{by_fold[close[0]]}'?"
+    return "valid names: " + ", ".join(names) if names else "no names are configured"

@@ -1,0 +1,45 @@
+"""Placing the generated pages in a navigation that MkDocs built from the files."""
+
+from __future__ import annotations
+
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+
+SECTION_TITLE = "Risk Register"
+
+
+def _find_section(items: list, pages: set[str]) -> Section | None:  # type: ignore[type-arg]
+    for item in items:
+        if isinstance(item, Section):
+            if any(isinstance(child, Page) and child.file.src_uri in pages for child in item.children):
+                return item
+            found = _find_section(item.children, pages)
+            if found is not None:
+                return found
+    return None
+
+
+def arrange(nav: Navigation, main_pages: list[str], risk_pages: list[str]) -> None:
+    """Title the generated section "Risk Register" and order it: register, top, monitoring, risks.
+
+    Risk pages left out of the nav (a large register) never reach the section at all.
+    """
+    section = _find_section(nav.items, set(main_pages) | set(risk_pages))
+    if section is None:
+        return
+    section.title = SECTION_TITLE
+    by_src = {child.file.src_uri: child for child in section.children if isinstance(child, Page)}
+    others = [
+        child
+        for child in section.children
+        if not (isinstance(child, Page) and child.file.src_uri in set(main_pages) | set(risk_pages))
+    ]
+    children: list[Page | Section] = [by_src[src] for src in main_pages if src in by_src]
+    risks = [by_src[src] for src in risk_pages if src in by_src]
+    if risks:
+        subsection = Section("Risks", list(risks))
+        subsection.parent = section
+        for page in risks:
+            page.parent = subsection
+        children.append(subsection)
+    section.children = children + others

@@ -1,0 +1,103 @@
+"""MkDocs events only: the work happens in the core modules beside this one."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from .config import RiskRegisterConfig, issue_url_pattern, model_settings
+from .diagnostics import ConfigError
+from .model import Model, model_from_settings
+from .nav import arrange
+from .register import load_register
+from .views.site import SiteLayout
+from .views.site_files import GeneratedSite, RenderOptions, generate_site
+
+log = get_plugin_logger(__name__)
+
+
+class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.model: Model | None = None
+        self.risks_dir = Path()
+        self.base_dir = Path()
+        self.site: GeneratedSite | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup keeps one plugin instance across `mkdocs serve` rebuilds.
+        pass
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.base_dir = Path(config.config_file_path or ".").resolve().parent
+        self.risks_dir = self.base_dir / self.config.risks_dir
+        try:
+            self.model = model_from_settings(model_settings(self.config))
+            if not self.risks_dir.is_dir():
+                raise ConfigError(
+                    "risks_dir", f"folder '{self.config.risks_dir}' does not exist (looked for {self.risks_dir})"
+                )
+        except ConfigError as error:
+            raise PluginError(error.format()) from None
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        assert self.model is not None
+        register = load_register(
+            self.risks_dir, self.model, base_dir=self.base_dir, max_file_size=self.config.max_file_size
+        )
+        for problem in register.problems:
+            log.warning(problem.format())
+        layout = SiteLayout(self.config.prefix.strip("/"), config.use_directory_urls)
+        options = RenderOptions(issue_url=issue_url_pattern(self.config.issue_url, config.repo_url))
+        self.site = generate_site(register, layout, options)
+
+        for src_path, content in self.site.pages.items():
+            self._add(files, File.generated(config, src_path, content=content))
+        in_nav = config.nav is None and len(self.site.risk_pages) <= self.config.nav_risk_pages
+        docs_dir = Path(config.docs_dir)
+        for src_path, risk in self.site.risk_pages.items():
+            # Backed by the risk file itself, so `mkdocs serve --dirty` rebuilds only what changed.
+            risk_file = self.base_dir / risk.source
+            file = File.generated(
+                config,
+                src_path,
+                abs_src_path=str(risk_file),
+                inclusion=InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV,
+            )
+            file.edit_uri = Path(os.path.relpath(risk_file, docs_dir)).as_posix()
+            self._add(files, file)
+        return files
+
+    def _add(self, files: Files, file: File) -> None:
+        existing = files.get_file_from_path(file.src_uri)
+        if existing is not None:
+            log.warning(
+                f"{file.src_uri}: a file in docs_dir has the path of a generated page; "
+                "the generated one replaces it (change the plugin's 'prefix' to keep both)"
+            )
+            files.remove(existing)
+        files.append(file)
+
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if self.site is not None and config.nav is None:
+            arrange(nav, list(self.site.pages), list(self.site.risk_pages))
+        return nav
+
+    def on_page_read_source(self, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        if self.site is not None and page.file.src_uri in self.site.risk_pages:
+            return self.site.render_risk_page(page.file.src_uri)
+        return None
+
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        server.watch(str(self.risks_dir))
+        return server

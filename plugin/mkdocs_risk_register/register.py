@@ -1,0 +1,139 @@
+"""The register: validated risks scored, ranked and scheduled, with every diagnostic."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from functools import cached_property
+from pathlib import Path
+
+from .diagnostics import ConfigError, Diagnostic
+from .loader import DEFAULT_MAX_FILE_SIZE, discover, iter_sources, parse_file
+from .model import Model
+from .naming import natural_key
+from .risk import Risk
+from .validate import validate
+
+FileResult = tuple[Risk | None, list[Diagnostic]]
+
+
+@dataclass(frozen=True)
+class Register:
+    model: Model
+    risks: tuple[Risk, ...]
+    """Every valid risk, in natural id order."""
+    problems: tuple[Diagnostic, ...]
+    """Every diagnostic, by path and line."""
+    left_out: tuple[str, ...]
+    """Paths of the files that could not become risks."""
+    build_date: dt.date
+
+    @cached_property
+    def ranked(self) -> list[Risk]:
+        """Active risks by rank: score descending, ties by id in natural order."""
+        return sorted((r for r in self.risks if r.rank is not None), key=lambda r: r.rank or 0)
+
+    @property
+    def top(self) -> list[Risk]:
+        return self.ranked[: self.model.top]
+
+    @property
+    def active_count(self) -> int:
+        return len(self.ranked)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @cached_property
+    def by_id(self) -> dict[str, Risk]:
+        return {risk.id: risk for risk in self.risks}
+
+
+def build_date_from_env(environ: Mapping[str, str] = os.environ) -> dt.date:
+    """The UTC date of SOURCE_DATE_EPOCH when set (reproducible builds), else of now."""
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        except (ValueError, OverflowError, OSError):
+            pass
+    return dt.datetime.now(dt.timezone.utc).date()
+
+
+def check_file(path: str, data: bytes | Diagnostic, model: Model) -> FileResult:
+    """Parse and validate one file: a risk (or None) and the file's diagnostics."""
+    if isinstance(data, Diagnostic):
+        return None, [data]
+    parsed, problems = parse_file(path, data)
+    if parsed is None:
+        return None, problems
+    risk, more = validate(parsed, model)
+    return risk, problems + more
+
+
+def assemble(
+    results: Iterable[tuple[str, FileResult]],
+    model: Model,
+    build_date: dt.date,
+    extra_problems: Iterable[Diagnostic] = (),
+) -> Register:
+    """Put per-file results together: drop duplicate ids, rank, schedule reviews."""
+    problems = list(extra_problems)
+    left_out: list[str] = []
+    kept: dict[str, Risk] = {}
+    for path, (risk, file_problems) in sorted(results, key=lambda item: item[0]):
+        problems.extend(file_problems)
+        if risk is None:
+            left_out.append(path)
+            continue
+        first = kept.get(risk.id)
+        if first is not None:
+            problems.append(
+                Diagnostic(
+                    path,
+                    1,
+                    "error",
+                    f"duplicate id '{risk.id}': already used by {first.source}, which is kept; this file is left out",
+                    "duplicate-id",
+                )
+            )
+            left_out.append(path)
+            continue
+        kept[risk.id] = risk
+
+    active = sorted((r for r in kept.values() if r.active), key=lambda r: (-r.score, natural_key(r.id)))
+    ranks = {risk.id: position for position, risk in enumerate(active, start=1)}
+    risks = [_schedule(risk, ranks, build_date) for risk in sorted(kept.values(), key=lambda r: natural_key(r.id))]
+    problems.sort(key=lambda p: (p.path, p.line, p.code, p.message))
+    return Register(model, tuple(risks), tuple(problems), tuple(sorted(left_out)), build_date)
+
+
+def _schedule(risk: Risk, ranks: dict[str, int], build_date: dt.date) -> Risk:
+    """An active risk's rank and next review; inactive risks have neither."""
+    if not risk.active:
+        return risk
+    next_review = risk.reviewed + dt.timedelta(days=risk.band.review_days) if risk.reviewed else build_date
+    return replace(risk, rank=ranks[risk.id], next_review=next_review, overdue=next_review < build_date)
+
+
+def load_register(
+    risks_dir: Path,
+    model: Model,
+    *,
+    base_dir: Path,
+    build_date: dt.date | None = None,
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+) -> Register:
+    """Read every risk file below ``risks_dir`` and build the register."""
+    if not risks_dir.is_dir():
+        raise ConfigError("risks_dir", f"folder '{risks_dir}' does not exist")
+    sources, problems = discover(risks_dir, base_dir)
+    results = [(path, check_file(path, data, model)) for path, data in iter_sources(sources, max_file_size)]
+    return assemble(results, model, build_date or build_date_from_env(), problems)

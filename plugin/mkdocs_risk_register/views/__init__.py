@@ -1,0 +1,1 @@
+"""Pure functions from a Register to Markdown, HTML fragments, JSON, CSV and chart text."""

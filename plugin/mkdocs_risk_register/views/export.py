@@ -1,0 +1,75 @@
+"""risks.json and risks.csv: the register as data."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from ..register import Register
+from ..risk import Risk
+
+CSV_COLUMNS = ("ID", "Risk", "Category", "Prob", "Impact", "Score", "Mitigation", "Contingency", "Owner", "Status")
+
+
+def risk_to_dict(risk: Risk) -> dict[str, Any]:
+    """A risk's front-matter fields (as configured names) plus its computed values."""
+    return {
+        "id": risk.id,
+        "title": risk.title,
+        "category": risk.category,
+        "probability": risk.probability.name,
+        "impact": risk.impact.name,
+        "owner": list(risk.owners) if risk.owner_is_list else risk.owners[0],
+        "status": risk.status.name,
+        "mitigation": risk.mitigation,
+        "contingency": risk.contingency,
+        "chart": list(risk.chart) if risk.chart is not None else None,
+        "reviewed": risk.reviewed.isoformat() if risk.reviewed else None,
+        "related": list(risk.related),
+        "score": risk.score,
+        "band": risk.band.name,
+        "active": risk.active,
+        "rank": risk.rank,
+        "next_review": risk.next_review.isoformat() if risk.next_review else None,
+        "overdue": risk.overdue,
+        "source": risk.source,
+    }
+
+
+def register_to_data(register: Register) -> dict[str, Any]:
+    return {
+        "build_date": register.build_date.isoformat(),
+        "model": register.model.to_dict(),
+        "risks": [risk_to_dict(risk) for risk in register.risks],
+        "left_out": list(register.left_out),
+        "problems": [problem.to_dict() for problem in register.problems],
+    }
+
+
+def register_to_json(register: Register) -> str:
+    return json.dumps(register_to_data(register), indent=2, ensure_ascii=False) + "\n"
+
+
+def register_to_csv(register: Register) -> str:
+    """The register table, one row a risk; values as written in the risk files."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for risk in register.risks:
+        writer.writerow(
+            [
+                risk.id,
+                risk.title,
+                risk.category,
+                risk.probability.name,
+                risk.impact.name,
+                risk.score,
+                risk.mitigation,
+                risk.contingency,
+                risk.owner_text,
+                risk.status.name,
+            ]
+        )
+    return buffer.getvalue()

@@ -1,0 +1,57 @@
+"""The reference's Mermaid quadrantChart, kept valid whatever ids and labels hold."""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Model
+from ..risk import Risk
+from .chart import chart_points
+from .text import escape, one_line
+
+# Text Mermaid's quadrant grammar reads unquoted (letters, digits, spaces, '-', '/').
+_BARE_TEXT = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9 /-]*[A-Za-z0-9])?")
+
+
+def label(text: str) -> str:
+    """A label as Mermaid accepts it: bare when simple, otherwise a quoted string."""
+    text = one_line(text)
+    if _BARE_TEXT.fullmatch(text) and "--" not in text:
+        return text
+    # A quoted string cannot hold a double quote; nothing can end the line early.
+    return '"' + text.replace('"', "'") + '"'
+
+
+def title_text(text: str) -> str:
+    """Mermaid's title runs to the end of the line and stops at '#' or ';'."""
+    return one_line(text).replace("#", " ").replace(";", ",").strip() or "Risk Matrix"
+
+
+def coordinate(value: float) -> str:
+    """Mermaid reads only ``0``, ``1`` or ``0.ddd``; keep the reference's two decimals."""
+    if value >= 1:
+        return "1"
+    if value <= 0:
+        return "0"
+    text = f"{value:.2f}" if round(value, 2) == value else f"{value:.3f}"
+    return "1" if text.startswith("1") else text
+
+
+def quadrant_chart(risks: list[Risk], model: Model) -> str:
+    """Mermaid source: title, axes, quadrant labels, one point per active risk."""
+    prob, impact = model.probability.levels, model.impact.levels
+    lines = [
+        "quadrantChart",
+        f"    title {title_text(model.chart_title)}",
+        f"    x-axis {label(prob[0].name + ' Probability')} --> {label(prob[-1].name + ' Probability')}",
+        f"    y-axis {label(impact[0].name + ' Impact')} --> {label(impact[-1].name + ' Impact')}",
+    ]
+    lines += [f"    quadrant-{n} {label(text)}" for n, text in enumerate(model.quadrants, start=1)]
+    for point in chart_points(risks, model):
+        lines.append(f"    {label(point.risk.id)}: [{coordinate(point.x)}, {coordinate(point.y)}]")
+    return "\n".join(lines)
+
+
+def mermaid_block(source: str) -> str:
+    """The element Material's Mermaid integration looks for, independent of any fence setup."""
+    return f'<pre class="mermaid"><code>{escape(source)}</code></pre>'
