@@ -37,8 +37,9 @@ class Built:
         return loaded
 
 
-def write_project(root: Path, risks: dict[str, str | bytes], plugin: dict[str, Any] | None = None,
-                  theme: str = "mkdocs", **extra: Any) -> Path:
+def write_project(
+    root: Path, risks: dict[str, str | bytes], plugin: dict[str, Any] | None = None, theme: str = "mkdocs", **extra: Any
+) -> Path:
     """A minimal MkDocs project: mkdocs.yml, docs/index.md and risk files below risks/."""
     (root / "docs").mkdir(parents=True, exist_ok=True)
     (root / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
@@ -51,19 +52,27 @@ def write_project(root: Path, risks: dict[str, str | bytes], plugin: dict[str, A
             path.write_bytes(content)
         else:
             path.write_text(content, encoding="utf-8")
-    config: dict[str, Any] = {"site_name": "Test register", "theme": {"name": theme},
-                              "plugins": [{"risk-register": plugin or {}}]}
+    config: dict[str, Any] = {
+        "site_name": "Test register",
+        "theme": {"name": theme},
+        "plugins": [{"risk-register": plugin or {}}],
+    }
     config.update(extra)
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return root
 
 
-def build(root: Path, *, strict: bool = False, config_file: Path | None = None,
-          site_dir: Path | None = None, env: dict[str, str] | None = None) -> Built:
+def build(
+    root: Path,
+    *,
+    strict: bool = False,
+    config_file: Path | None = None,
+    site_dir: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> Built:
     """Run the real ``mkdocs build`` as a user would, in a subprocess."""
     site = site_dir or root / "site"
-    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(config_file or root / "mkdocs.yml"),
-               "-d", str(site)]
+    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(config_file or root / "mkdocs.yml"), "-d", str(site)]
     if strict:
         command.append("--strict")
     environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": FIXED_EPOCH, **(env or {})}
@@ -71,12 +80,25 @@ def build(root: Path, *, strict: bool = False, config_file: Path | None = None,
     return Built(root, site, result.returncode, result.stdout + result.stderr)
 
 
-def risk_file(risk_id: str = "RSK-1", *, title: str = "A risk", probability: str = "High",
-              impact: str = "High", body: str = "", **fields: Any) -> str:
+def risk_file(
+    risk_id: str = "RSK-1",
+    *,
+    title: str = "A risk",
+    probability: str = "High",
+    impact: str = "High",
+    body: str = "",
+    **fields: Any,
+) -> str:
     """Text of a valid risk file; ``fields`` add or override front-matter keys (None removes one)."""
-    front: dict[str, Any] = {"id": risk_id, "title": title, "category": "Technical",
-                             "probability": probability, "impact": impact, "owner": "Team",
-                             "status": "Open"}
+    front: dict[str, Any] = {
+        "id": risk_id,
+        "title": title,
+        "category": "Technical",
+        "probability": probability,
+        "impact": impact,
+        "owner": "Team",
+        "status": "Open",
+    }
     front.update(fields)
     front = {key: value for key, value in front.items() if value is not None}
     return "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True) + "---\n" + body

@@ -362,10 +362,16 @@ def _chart(value: Any) -> tuple[str, tuple[str, str, str, str]]:
     return title, (q[0], q[1], q[2], q[3])
 
 
+def _or_default(settings: Mapping[str, Any], key: str, default: Any) -> Any:
+    """The setting, or the contract's default when it is absent (an empty list is an error, not absent)."""
+    value = settings.get(key)
+    return default if value is None else value
+
+
 def model_from_settings(settings: Mapping[str, Any]) -> Model:
     """Build and check the scoring model; missing keys take the contract's defaults."""
-    probability = _scale(settings.get("probability") or DEFAULT_PROBABILITY, "probability")
-    impact = _scale(settings.get("impact") or DEFAULT_IMPACT, "impact")
+    probability = _scale(_or_default(settings, "probability", DEFAULT_PROBABILITY), "probability")
+    impact = _scale(_or_default(settings, "impact", DEFAULT_IMPACT), "impact")
     scoring = settings.get("scoring") or "matrix"
     if scoring not in SCORING_METHODS:
         raise ConfigError(
@@ -373,7 +379,7 @@ def model_from_settings(settings: Mapping[str, Any]) -> Model:
         )
     matrix: dict[str, tuple[int, ...]] = {}
     if scoring == "matrix":
-        matrix = _matrix(settings.get("matrix") or DEFAULT_MATRIX, probability, impact)
+        matrix = _matrix(_or_default(settings, "matrix", DEFAULT_MATRIX), probability, impact)
     categories_value = settings.get("categories") or []
     if not isinstance(categories_value, list):
         raise ConfigError("categories", "expected a list of names")
@@ -392,8 +398,8 @@ def model_from_settings(settings: Mapping[str, Any]) -> Model:
         impact=impact,
         scoring=scoring,
         matrix=matrix,
-        bands=_bands(settings.get("bands") or DEFAULT_BANDS),
-        statuses=_statuses(settings.get("statuses") or DEFAULT_STATUSES),
+        bands=_bands(_or_default(settings, "bands", DEFAULT_BANDS)),
+        statuses=_statuses(_or_default(settings, "statuses", DEFAULT_STATUSES)),
         categories=categories,
         monitoring=_monitoring(DEFAULT_MONITORING if monitoring_value is None else monitoring_value),
         chart_title=title,

@@ -15,7 +15,10 @@ from .html import Cell, link, table
 from .site import SiteLayout, page_name
 from .text import escape, heading_markdown, inline_html, markdown_text
 
-TOP_TITLE = "Top {n} Risks — Detailed Analysis"
+
+
+def top_title(n: int) -> str:
+    return "Top Risk — Detailed Analysis" if n == 1 else f"Top {n} Risks — Detailed Analysis"
 
 
 def _bold(text: str) -> Cell:
@@ -168,7 +171,7 @@ def score_line(risk: Risk) -> str:
 def top_page(register: Register) -> str:
     top = register.top
     n = min(register.model.top, len(top)) if top else register.model.top
-    sections = [f"# {TOP_TITLE.format(n=n)}"]
+    sections = [f"# {top_title(n)}"]
     if not top:
         sections.append("No active risks.")
     else:

@@ -1,0 +1,112 @@
+"""The plugin inside real MkDocs builds: navigation, configuration errors, links, options."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import build, risk_file, write_project
+
+TWO_RISKS = {"a.md": risk_file("R-1", title="First"), "b.md": risk_file("R-2", title="Second", status="Closed")}
+
+
+def test_without_nav_pages_appear_under_a_risk_register_section(tmp_path: Path) -> None:
+    built = build(write_project(tmp_path, TWO_RISKS), strict=True)
+    assert built.returncode == 0, built.log
+    page = built.page("")
+    nav_text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "Risk Register" in nav_text
+    assert (
+        nav_text.index("Risk Register")
+        < nav_text.index("Top Risk — Detailed Analysis")
+        < nav_text.index("Risk Monitoring")
+    )
+    assert 'href="risk-register/R-1/"' in page
+    assert not (tmp_path / "docs" / "risk-register").exists()  # nothing written into docs/
+
+
+def test_large_register_keeps_risk_pages_out_of_the_nav(tmp_path: Path) -> None:
+    risks = {f"r{n}.md": risk_file(f"R-{n}") for n in range(1, 4)}
+    built = build(write_project(tmp_path, risks, {"nav_risk_pages": 2}), strict=True)
+    assert built.returncode == 0, built.log
+    assert 'href="risk-register/R-1/"' not in built.page("")
+    assert (built.site / "risk-register" / "R-3" / "index.html").is_file()
+
+
+@pytest.mark.parametrize(
+    ("plugin", "message"),
+    [
+        ({"matrix": {"High": [7, 8], "Medium": [4, 6, 7], "Low": [1, 4, 5]}}, "'matrix.High'"),
+        ({"matrix": {"High": [7, 8, 9], "Medium": [4, 6, 7]}}, "'matrix.Low'"),
+        ({"bands": [{"name": "Hot", "min": 5}]}, "'bands': score 1 can be reached but falls in no band"),
+        ({"bands": [{"name": "A", "min": 1}, {"name": "B", "min": 4}]}, "'bands[1].min'"),
+        ({"risks_dir": "nowhere"}, "'risks_dir': folder 'nowhere' does not exist"),
+        ({"statuses": [{"name": "Open"}, {"name": "open"}]}, "'statuses[1].name'"),
+    ],
+)
+def test_configuration_errors_stop_the_build_naming_the_key(
+    tmp_path: Path, plugin: dict[str, object], message: str
+) -> None:
+    built = build(write_project(tmp_path, TWO_RISKS, plugin))
+    assert built.returncode != 0
+    assert message in built.log
+    assert "[config-error]" in built.log
+    assert "Traceback" not in built.log
+
+
+def test_unknown_scoring_method_is_rejected(tmp_path: Path) -> None:
+    built = build(write_project(tmp_path, TWO_RISKS, {"scoring": "average"}))
+    assert built.returncode != 0
+    assert "scoring" in built.log and "average" in built.log
+    assert "Traceback" not in built.log
+
+
+def test_categories_restrict_the_category(tmp_path: Path) -> None:
+    risks = {"a.md": risk_file("R-1", category="Securty"), "b.md": risk_file("R-2", category="technical")}
+    built = build(write_project(tmp_path, risks, {"categories": ["Security", "Technical"]}))
+    assert (
+        "risks/a.md:4: error: category 'Securty' is not one of the configured categories; "
+        "did you mean 'Security'? [unknown-category]" in built.log
+    )
+    assert [(r["id"], r["category"]) for r in built.data()["risks"]] == [("R-2", "Technical")]
+
+
+def test_related_issue_references_link_to_the_repository(tmp_path: Path) -> None:
+    risks = {"a.md": risk_file("R-1", related=["#12", "https://example.org/x", "ADR-3"])}
+    built = build(write_project(tmp_path, risks, repo_url="https://github.com/acme/app"), strict=True)
+    page = built.page("risk-register/R-1/")
+    assert '<a href="https://github.com/acme/app/issues/12">#12</a>' in page
+    assert '<a href="https://example.org/x">https://example.org/x</a>' in page
+    assert "ADR-3" in page
+
+
+def test_top_zero_turns_the_top_page_off(tmp_path: Path) -> None:
+    built = build(write_project(tmp_path, TWO_RISKS, {"top": 0}), strict=True)
+    assert built.returncode == 0, built.log
+    assert not (built.site / "risk-register" / "top").exists()
+    assert "Top 0" not in built.page("risk-register/")
+
+
+def test_prefix_moves_the_generated_pages(tmp_path: Path) -> None:
+    built = build(write_project(tmp_path, TWO_RISKS, {"prefix": "risks/register"}), strict=True)
+    assert built.returncode == 0, built.log
+    assert (built.site / "risks" / "register" / "risks.json").is_file()
+    assert "R-1" in built.page("risks/register/R-1/")
+
+
+def test_without_directory_urls_links_point_at_html_files(tmp_path: Path) -> None:
+    built = build(write_project(tmp_path, TWO_RISKS, use_directory_urls=False), strict=True)
+    assert built.returncode == 0, built.log
+    register = (built.site / "risk-register" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="R-1.html">R-1</a>' in register
+    monitoring = (built.site / "risk-register" / "monitoring.html").read_text(encoding="utf-8")
+    assert '<a href="R-1.html">R-1</a>' in monitoring
+
+
+def test_inactive_risk_page_says_it_is_not_ranked(tmp_path: Path) -> None:
+    built = build(write_project(tmp_path, TWO_RISKS), strict=True)
+    page = built.page("risk-register/R-2/")
+    assert "not ranked: status Closed is not tracked" in page
+    assert built.data()["risks"][1]["rank"] is None
