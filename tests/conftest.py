@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -26,3 +27,18 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Built:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     return tmp_path / "project"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say how many generated (property-based) cases ran; tests report them with record_property."""
+    total = 0
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            for name, value in getattr(report, "user_properties", ()):
+                if name == "generated_cases" and getattr(report, "when", "") == "call":
+                    total += int(value)
+    if total:
+        budget = os.environ.get("RISK_REGISTER_EXAMPLES", "the default budget")
+        terminalreporter.write_line(
+            f"property-based tests: {total} generated cases ran (RISK_REGISTER_EXAMPLES: {budget})"
+        )

@@ -29,6 +29,8 @@ class RiskRegisterConfig(base.Config):
     max_file_size = c.Type(int, default=DEFAULT_MAX_FILE_SIZE)
     issue_url = c.Optional(c.Type(str))
     nav_risk_pages = c.Type(int, default=100)
+    # The register page's chart: the SVG matrix, the reference's Mermaid chart, or both (docs/charts.md).
+    chart_format = c.Choice(("svg", "mermaid", "both"), default="both")
 
 
 MODEL_KEYS = (

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+
+# Line breaks, other control characters and bidirectional overrides: a value quoted in a
+# message must never split its line or rearrange what a terminal shows.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` on one line, with unprintable characters written as escapes such as ``\\n``."""
+    return _UNPRINTABLE.sub(lambda match: repr(match.group())[1:-1], text)
 
 
 @dataclass(frozen=True, order=True)
@@ -24,7 +34,7 @@ class Diagnostic:
 
     def format(self) -> str:
         """The contract's one-line form: ``path:line: severity: message [code]``."""
-        return f"{self.path}:{self.line}: {self.severity}: {self.message} [{self.code}]"
+        return printable(f"{self.path}:{self.line}: {self.severity}: {self.message} [{self.code}]")
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -49,4 +59,4 @@ class ConfigError(Exception):
         self.message = message
 
     def format(self) -> str:
-        return f"risk-register: config error in '{self.key}': {self.message} [config-error]"
+        return printable(f"risk-register: config error in '{self.key}': {self.message} [config-error]")

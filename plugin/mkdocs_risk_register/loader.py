@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,16 +12,42 @@ from typing import Any
 
 import yaml
 
+from . import simple_yaml
 from .diagnostics import Diagnostic
-
-# The C loader is many times faster; the pure-Python one gives the same results.
-SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 DEFAULT_MAX_FILE_SIZE = 1024 * 1024
 # Bounds on the YAML node graph with aliases expanded: a "billion laughs" file is
 # refused after this many nodes instead of being constructed.
 MAX_YAML_NODES = 10_000
 MAX_YAML_DEPTH = 64
+
+
+class _TooDeep(yaml.MarkedYAMLError):
+    pass
+
+
+class PureSafeLoader(yaml.SafeLoader):
+    """The pure-Python loader, stopped at ``MAX_YAML_DEPTH`` while it composes.
+
+    Its composer recurses once per level: 100,000 '[' took a second to end in a
+    RecursionError. (libyaml stops at 1,000 levels by itself.)
+    """
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise _TooDeep(problem=f"nested more than {MAX_YAML_DEPTH} levels deep", problem_mark=mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+# The C loader is many times faster; the pure-Python one gives the same results.
+SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", PureSafeLoader)
 SKIPPED_NAMES = frozenset({"readme.md", "index.md"})
 
 
@@ -28,7 +56,8 @@ class SourceFile:
     """A risk file to read: its path for messages and its absolute path on disk."""
 
     display_path: str
-    abs_path: Path
+    abs_path: str
+    """Its path on disk, as a plain string: in a large register, Path objects cost more than the reading."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +78,35 @@ class ParsedFile:
     body_line: int
 
 
+def is_hidden_name(name: str) -> bool:
+    """A file or folder name the discovery skips with everything below it."""
+    return name.startswith(("_", "."))
+
+
+def is_risk_name(filename: str) -> bool:
+    """Whether a file name can be a risk file: ``.md`` (any case), not hidden, not README/index."""
+    folded = filename.lower()
+    return not is_hidden_name(filename) and folded.endswith(".md") and folded not in SKIPPED_NAMES
+
+
+def is_risk_path(relative: str) -> bool:
+    """The discovery rules for a path below ``risks_dir`` with forward slashes (as git lists files)."""
+    *folders, filename = relative.split("/")
+    return not any(is_hidden_name(folder) for folder in folders) and is_risk_name(filename)
+
+
+def too_large(path: str, size: int, max_size: int) -> Diagnostic | None:
+    if size <= max_size:
+        return None
+    return Diagnostic(
+        path,
+        1,
+        "error",
+        f"file is {size:,} bytes, over the limit of {max_size:,} bytes (max_file_size)",
+        "file-too-large",
+    )
+
+
 def discover(risks_dir: Path, base_dir: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
     """Every risk file below ``risks_dir``, sorted by path.
 
@@ -58,17 +116,36 @@ def discover(risks_dir: Path, base_dir: Path) -> tuple[list[SourceFile], list[Di
     root = risks_dir.resolve()
     found: list[SourceFile] = []
     problems: list[Diagnostic] = []
-    for directory, subdirs, filenames in os.walk(risks_dir, followlinks=False):
-        subdirs[:] = [d for d in subdirs if not d.startswith(("_", "."))]
+
+    def unreadable_folder(error: OSError) -> None:
+        # os.walk skips a folder it cannot list; say so instead of losing its risks silently.
+        folder = display_path(Path(error.filename or risks_dir), base_dir)
+        problems.append(Diagnostic(folder, 1, "error", f"cannot read folder: {error.strerror or error}", "unreadable"))
+
+    for directory, subdirs, filenames in os.walk(risks_dir, followlinks=False, onerror=unreadable_folder):
+        subdirs[:] = [d for d in subdirs if not is_hidden_name(d)]
+        for name in subdirs:
+            # os.walk does not descend into linked folders; one leading outside is worth a word.
+            linked = Path(directory, name)
+            if linked.is_symlink() and not linked.resolve().is_relative_to(root):
+                problems.append(
+                    Diagnostic(
+                        display_path(linked, base_dir),
+                        1,
+                        "warning",
+                        "symbolic link leads outside the risks folder; not followed",
+                        "symlink-outside",
+                    )
+                )
+        # One relative path per folder, not per file: a large register has thousands of files.
+        folder = display_path(Path(directory), base_dir)
         for filename in filenames:
-            if filename.startswith(("_", ".")) or not filename.lower().endswith(".md"):
+            if not is_risk_name(filename):
                 continue
-            if filename.lower() in SKIPPED_NAMES:
-                continue
-            path = Path(directory, filename)
-            display = display_path(path, base_dir)
-            if path.is_symlink():
-                target = path.resolve()
+            path = os.path.join(directory, filename)
+            display = filename if folder == "." else f"{folder}/{filename}"
+            if os.path.islink(path):
+                target = Path(path).resolve()
                 if not target.is_relative_to(root) or not target.is_file():
                     problems.append(
                         Diagnostic(
@@ -95,16 +172,11 @@ def display_path(path: Path, base_dir: Path) -> str:
 
 def read_source(source: SourceFile, max_size: int = DEFAULT_MAX_FILE_SIZE) -> bytes | Diagnostic:
     try:
-        size = source.abs_path.stat().st_size
-        if size > max_size:
-            return Diagnostic(
-                source.display_path,
-                1,
-                "error",
-                f"file is {size:,} bytes, over the limit of {max_size:,} bytes (max_file_size)",
-                "file-too-large",
-            )
-        return source.abs_path.read_bytes()
+        with open(source.abs_path, "rb") as handle:
+            refused = too_large(source.display_path, os.fstat(handle.fileno()).st_size, max_size)
+            if refused is not None:
+                return refused
+            return handle.read()
     except OSError as error:
         return Diagnostic(source.display_path, 1, "error", f"cannot read file: {error.strerror or error}", "unreadable")
 
@@ -142,24 +214,79 @@ def split_front_matter(path: str, text: str) -> tuple[str, str, int] | Diagnosti
     return Diagnostic(path, 1, "error", "front matter is never closed: add a '---' line after it", "no-front-matter")
 
 
-def _count_nodes(root: yaml.Node) -> str | None:
-    """Walk the node graph as construction would; say why it is too large, if it is."""
+def _count_nodes(root: yaml.Node) -> tuple[str, yaml.Node] | None:
+    """Walk the node graph as construction would; say why it is too large, and where, if it is.
+
+    Too many values points at the top-level key whose value expands them; too deep, at the
+    node past the limit.
+    """
     count = 0
-    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    stack: list[tuple[yaml.Node, int, yaml.Node]] = [(root, 1, root)]
     while stack:
-        node, depth = stack.pop()
+        node, depth, top = stack.pop()
         count += 1
         if count > MAX_YAML_NODES:
-            return f"more than {MAX_YAML_NODES:,} values once aliases are expanded"
+            return f"more than {MAX_YAML_NODES:,} values once aliases are expanded", top
         if depth > MAX_YAML_DEPTH:
-            return f"nested more than {MAX_YAML_DEPTH} levels deep"
+            return f"nested more than {MAX_YAML_DEPTH} levels deep", node
         if isinstance(node, yaml.SequenceNode):
-            stack.extend((child, depth + 1) for child in node.value)
+            stack.extend((child, depth + 1, child if depth == 1 else top) for child in node.value)
         elif isinstance(node, yaml.MappingNode):
             for key, value in node.value:
-                stack.append((key, depth + 1))
-                stack.append((value, depth + 1))
+                # The key goes on top: it is looked at first, as the composer reads it first.
+                stack.append((value, depth + 1, key if depth == 1 else top))
+                stack.append((key, depth + 1, key if depth == 1 else top))
     return None
+
+
+# YAML 1.1 also breaks lines at NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR; a file's lines do not.
+_YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+class _Lines:
+    """File line numbers (the opening ``---`` is line 1) of YAML marks in the front matter."""
+
+    def __init__(self, front: str) -> None:
+        self.newlines = [m.start() for m in re.finditer("\n", front)] if _YAML_ONLY_BREAKS.search(front) else None
+
+    def of(self, mark: yaml.Mark | None) -> int:
+        if mark is None:
+            return 2
+        if self.newlines is None:
+            return mark.line + 2
+        return bisect.bisect_left(self.newlines, mark.index) + 2
+
+
+def _reader_error(path: str, front: str, error: yaml.reader.ReaderError) -> Diagnostic:
+    """A character YAML refuses (a control character): its line, and what to do."""
+    index = max(front.find(chr(error.character)), 0) if isinstance(error.character, int) else 0
+    return Diagnostic(
+        path,
+        front.count("\n", 0, index) + 2,
+        "error",
+        f"front matter holds the control character U+{error.character:04X}, which YAML does not allow; "
+        "delete it, or write it as an escape inside a double-quoted string",
+        "yaml-error",
+    )
+
+
+def _fields(path: str, entries: list[simple_yaml.Entry]) -> tuple[dict[str, FrontMatterValue], list[Diagnostic]]:
+    """Entries by key; a key given twice keeps its last value, with a warning."""
+    fields: dict[str, FrontMatterValue] = {}
+    warnings: list[Diagnostic] = []
+    for key, value, line, source_text in entries:
+        if key in fields:
+            warnings.append(
+                Diagnostic(
+                    path,
+                    line,
+                    "warning",
+                    f"key '{key}' is given twice; the value on line {line} is used",
+                    "duplicate-key",
+                )
+            )
+        fields[key] = FrontMatterValue(value, line, source_text)
+    return fields, warnings
 
 
 def parse_front_matter(path: str, front: str) -> tuple[dict[str, FrontMatterValue], list[Diagnostic]] | Diagnostic:
@@ -167,50 +294,53 @@ def parse_front_matter(path: str, front: str) -> tuple[dict[str, FrontMatterValu
 
     Line numbers count the opening ``---`` as line 1, so YAML's line 0 is line 2.
     """
-    loader = SafeLoader(front)
+    # Most front matter is plain keys and values: read those without building YAML nodes.
+    simple = simple_yaml.parse(front, MAX_YAML_NODES)
+    if simple is not None:
+        return _fields(path, simple)
+    lines = _Lines(front)
+    try:
+        loader = SafeLoader(front)  # the pure-Python reader checks every character here
+    except yaml.reader.ReaderError as error:
+        return _reader_error(path, front, error)
     try:
         root = loader.get_single_node()
         if root is None:
             return {}, []
         too_large = _count_nodes(root)
         if too_large:
+            reason, node = too_large
             return Diagnostic(
-                path, root.start_mark.line + 2, "error", f"front matter is too large: {too_large}", "yaml-error"
+                path, lines.of(node.start_mark), "error", f"front matter is too large: {reason}", "yaml-error"
             )
         if not isinstance(root, yaml.MappingNode):
             return Diagnostic(
                 path,
-                root.start_mark.line + 2,
+                lines.of(root.start_mark),
                 "error",
                 "front matter must be a mapping of keys to values",
                 "yaml-error",
             )
-        fields: dict[str, FrontMatterValue] = {}
-        warnings: list[Diagnostic] = []
+        entries: list[simple_yaml.Entry] = []
         for key_node, value_node in root.value:
-            line = key_node.start_mark.line + 2
+            line = lines.of(key_node.start_mark)
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(loader.construct_object(key_node))
-            if key in fields:
-                warnings.append(
-                    Diagnostic(
-                        path,
-                        line,
-                        "warning",
-                        f"key '{key}' is given twice; the value on line {line} is used",
-                        "duplicate-key",
-                    )
-                )
             source_text = value_node.value if isinstance(value_node, yaml.ScalarNode) and not value_node.style else None
             try:
                 value = loader.construct_object(value_node, deep=True)
             except (ValueError, OverflowError):
                 # An impossible timestamp such as 2026-02-30: keep the text, validation judges it.
                 value = source_text
-            fields[key] = FrontMatterValue(value, line, source_text)
-        return fields, warnings
+            entries.append((key, value, line, source_text))
+        return _fields(path, entries)
+    except yaml.reader.ReaderError as error:  # the C reader checks characters as it goes
+        return _reader_error(path, front, error)
+    except _TooDeep as error:
+        return Diagnostic(
+            path, lines.of(error.problem_mark), "error", f"front matter is too large: {error.problem}", "yaml-error"
+        )
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 2 if mark is not None else 2
+        line = lines.of(error.problem_mark or error.context_mark)
         message = " ".join(str(part) for part in (error.context, error.problem) if part)
         return Diagnostic(path, line, "error", f"front matter is not valid YAML: {message}", "yaml-error")
     except (yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError) as error:

@@ -19,10 +19,30 @@ def _find_section(items: list, pages: set[str]) -> Section | None:  # type: igno
     return None
 
 
+def _pages_in_order(items: list) -> list[Page]:  # type: ignore[type-arg]
+    pages: list[Page] = []
+    for item in items:
+        if isinstance(item, Page):
+            pages.append(item)
+        elif isinstance(item, Section):
+            pages.extend(_pages_in_order(item.children))
+    return pages
+
+
+def _relink(nav: Navigation) -> None:
+    """Previous/next links and ``nav.pages`` in the order the navigation now shows."""
+    pages = _pages_in_order(nav.items)
+    for index, page in enumerate(pages):
+        page.previous_page = pages[index - 1] if index else None
+        page.next_page = pages[index + 1] if index + 1 < len(pages) else None
+    nav.pages = pages
+
+
 def arrange(nav: Navigation, main_pages: list[str], risk_pages: list[str]) -> None:
     """Title the generated section "Risk Register" and order it: register, top, monitoring, risks.
 
     Risk pages left out of the nav (a large register) never reach the section at all.
+    The previous/next links follow the new order.
     """
     section = _find_section(nav.items, set(main_pages) | set(risk_pages))
     if section is None:
@@ -43,3 +63,4 @@ def arrange(nav: Navigation, main_pages: list[str], risk_pages: list[str]) -> No
             page.parent = subsection
         children.append(subsection)
     section.children = children + others
+    _relink(nav)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -17,11 +18,18 @@ from .config import RiskRegisterConfig, issue_url_pattern, model_settings
 from .diagnostics import ConfigError
 from .model import Model, model_from_settings
 from .nav import arrange
-from .register import load_register
+from .register import FileCache, load_register
 from .views.site import SiteLayout
-from .views.site_files import GeneratedSite, RenderOptions, generate_site
+from .views.site_files import ChartFormat, GeneratedSite, RenderOptions, generate_site
 
 log = get_plugin_logger(__name__)
+
+# Shipped with the package and added to every site: the table's sort and filter, the chart's styles.
+ASSETS = ("risk-register.css", "risk-register.js")
+
+
+def asset_src(prefix: str, name: str) -> str:
+    return SiteLayout(prefix.strip("/")).src(f"assets/{name}")
 
 
 class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
@@ -32,10 +40,12 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
         self.risks_dir = Path()
         self.base_dir = Path()
         self.site: GeneratedSite | None = None
+        self.cache: FileCache | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        # Defining on_startup keeps one plugin instance across `mkdocs serve` rebuilds.
-        pass
+        # Defining on_startup keeps one plugin instance across `mkdocs serve` rebuilds,
+        # so the cache lets a rebuild parse only the risk files that changed.
+        self.cache = FileCache() if command == "serve" else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.base_dir = Path(config.config_file_path or ".").resolve().parent
@@ -48,21 +58,38 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
                 )
         except ConfigError as error:
             raise PluginError(error.format()) from None
+        for name in ASSETS:
+            src = asset_src(self.config.prefix, name)
+            extra = config.extra_css if name.endswith(".css") else config.extra_javascript
+            if src not in [str(item) for item in extra]:
+                extra.append(src)
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.model is not None
         register = load_register(
-            self.risks_dir, self.model, base_dir=self.base_dir, max_file_size=self.config.max_file_size
+            self.risks_dir,
+            self.model,
+            base_dir=self.base_dir,
+            max_file_size=self.config.max_file_size,
+            cache=self.cache,
         )
+        if self.cache is not None:
+            log.debug(f"{self.cache.checked} of {len(self.cache.results)} risk files read again")
         for problem in register.problems:
             log.warning(problem.format())
         layout = SiteLayout(self.config.prefix.strip("/"), config.use_directory_urls)
-        options = RenderOptions(issue_url=issue_url_pattern(self.config.issue_url, config.repo_url))
+        options = RenderOptions(
+            issue_url=issue_url_pattern(self.config.issue_url, config.repo_url),
+            chart_format=cast(ChartFormat, self.config.chart_format),  # a config Choice of these names
+        )
         self.site = generate_site(register, layout, options)
 
         for src_path, content in self.site.pages.items():
             self._add(files, File.generated(config, src_path, content=content))
+        for name in ASSETS:
+            asset = resources.files("mkdocs_risk_register").joinpath("assets", name).read_text(encoding="utf-8")
+            self._add(files, File.generated(config, asset_src(self.config.prefix, name), content=asset))
         in_nav = config.nav is None and len(self.site.risk_pages) <= self.config.nav_risk_pages
         docs_dir = Path(config.docs_dir)
         for src_path, risk in self.site.risk_pages.items():

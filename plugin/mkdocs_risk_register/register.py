@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -130,10 +131,52 @@ def load_register(
     base_dir: Path,
     build_date: dt.date | None = None,
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+    cache: FileCache | None = None,
 ) -> Register:
-    """Read every risk file below ``risks_dir`` and build the register."""
+    """Read every risk file below ``risks_dir`` and build the register.
+
+    With a ``cache`` (kept by the caller between builds), unchanged files are not parsed again.
+    """
     if not risks_dir.is_dir():
         raise ConfigError("risks_dir", f"folder '{risks_dir}' does not exist")
     sources, problems = discover(risks_dir, base_dir)
-    results = [(path, check_file(path, data, model)) for path, data in iter_sources(sources, max_file_size)]
+    read = iter_sources(sources, max_file_size)
+    if cache is None:
+        results = [(path, check_file(path, data, model)) for path, data in read]
+    else:
+        results = cache.check_all(read, model)
     return assemble(results, model, build_date or build_date_from_env(), problems)
+
+
+@dataclass
+class FileCache:
+    """Per-file results kept from one build to the next, for ``mkdocs serve``.
+
+    A file is parsed and validated again only when its bytes differ from the
+    last build's (compared by digest, so a save within the file system's
+    timestamp resolution is never missed), or when the model changed.
+    """
+
+    model: Model | None = None
+    results: dict[str, tuple[bytes, FileResult]] = field(default_factory=dict)
+    checked: int = 0
+    """Files parsed and validated by the last :meth:`check_all` (the others came from the cache)."""
+
+    def check_all(self, read: Iterable[tuple[str, bytes | Diagnostic]], model: Model) -> list[tuple[str, FileResult]]:
+        previous = self.results if model == self.model else {}
+        self.model, self.results, self.checked = model, {}, 0
+        results: list[tuple[str, FileResult]] = []
+        for path, data in read:
+            if isinstance(data, Diagnostic):
+                results.append((path, check_file(path, data, model)))
+                continue
+            digest = hashlib.blake2b(data, digest_size=16).digest()
+            kept = previous.get(path)
+            if kept is not None and kept[0] == digest:
+                result = kept[1]
+            else:
+                result = check_file(path, data, model)
+                self.checked += 1
+            self.results[path] = (digest, result)
+            results.append((path, result))
+        return results

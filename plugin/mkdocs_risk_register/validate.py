@@ -58,11 +58,18 @@ class _Checker:
             self.report(
                 scale.name,
                 "error",
-                f"{scale.name} '{name}' is not a level of {scale.name} ({', '.join(scale.names)}); "
+                f"{scale.name} {brief(name)} is not a level of {scale.name} ({', '.join(scale.names)}); "
                 f"{suggestion(name, scale.names)}",
                 "unknown-level",
             )
         return level
+
+
+def brief(value: Any, limit: int = 60) -> str:
+    """A value quoted in a message: text in single quotes, anything else as Python shows it,
+    cut short so that a 1 MiB value does not make a 1 MiB line."""
+    text = f"'{value}'" if isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[: limit - 4] + "…" + text[-3:]
 
 
 def describe(value: Any) -> str:
@@ -117,7 +124,7 @@ def _chart(check: _Checker) -> tuple[float, float] | None:
     check.report(
         "chart",
         "warning",
-        f"'chart' must be [x, y] with two numbers from 0 to 1, got {value!r}; "
+        f"'chart' must be [x, y] with two numbers from 0 to 1, got {brief(value)}; "
         "the risk is placed inside its level cell instead",
         "bad-chart",
     )
@@ -139,7 +146,8 @@ def _reviewed(check: _Checker) -> dt.date | None:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    check.report("reviewed", "warning", f"'reviewed' must be a date YYYY-MM-DD, got {value!r}; ignored", "bad-date")
+    message = f"'reviewed' must be a date YYYY-MM-DD, got {brief(value)}; ignored"
+    check.report("reviewed", "warning", message, "bad-date")
     return None
 
 
@@ -161,7 +169,7 @@ def _declared_score(check: _Checker) -> int | None:
         return None
     if isinstance(entry.value, int) and not isinstance(entry.value, bool):
         return entry.value
-    check.report("score", "warning", f"'score' must be a whole number, got {entry.value!r}; ignored", "bad-type")
+    check.report("score", "warning", f"'score' must be a whole number, got {brief(entry.value)}; ignored", "bad-type")
     return None
 
 
@@ -175,14 +183,14 @@ def validate(file: ParsedFile, model: Model) -> tuple[Risk | None, list[Diagnost
                     file.path,
                     entry.line,
                     "warning",
-                    f"unknown key '{key}'; {suggestion(key, KNOWN_KEYS)}",
+                    f"unknown key {brief(key)}; {suggestion(key, KNOWN_KEYS)}",
                     "unknown-key",
                 )
             )
 
     risk_id = check.text("id", required=True)
     if risk_id is not None and not re.fullmatch(model.id_pattern, risk_id):
-        check.report("id", "error", f"id '{risk_id}' does not match id_pattern '{model.id_pattern}'", "bad-id")
+        check.report("id", "error", f"id {brief(risk_id)} does not match id_pattern '{model.id_pattern}'", "bad-id")
         risk_id = None
     title = check.text("title", required=True)
     category = check.text("category", required=True)
@@ -192,7 +200,7 @@ def validate(file: ParsedFile, model: Model) -> tuple[Risk | None, list[Diagnost
             check.report(
                 "category",
                 "error",
-                f"category '{category}' is not one of the configured categories; "
+                f"category {brief(category)} is not one of the configured categories; "
                 f"{suggestion(category, model.categories)}",
                 "unknown-category",
             )
@@ -207,7 +215,8 @@ def validate(file: ParsedFile, model: Model) -> tuple[Risk | None, list[Diagnost
         check.report(
             "status",
             "error",
-            f"status '{status_name}' is not a configured status ({', '.join(names)}); {suggestion(status_name, names)}",
+            f"status {brief(status_name)} is not a configured status ({', '.join(names)}); "
+            f"{suggestion(status_name, names)}",
             "unknown-status",
         )
     mitigation = check.text("mitigation", required=False) or ""

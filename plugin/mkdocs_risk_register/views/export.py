@@ -52,24 +52,29 @@ def register_to_json(register: Register) -> str:
     return json.dumps(register_to_data(register), indent=2, ensure_ascii=False) + "\n"
 
 
+def _cell(value: str | int) -> str | int:
+    # The csv module quotes a value holding "\n" (the line terminator) but not a lone "\r",
+    # which readers then take as the end of the row: write every line break as "\n".
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
 def register_to_csv(register: Register) -> str:
     """The register table, one row a risk; values as written in the risk files."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for risk in register.risks:
-        writer.writerow(
-            [
-                risk.id,
-                risk.title,
-                risk.category,
-                risk.probability.name,
-                risk.impact.name,
-                risk.score,
-                risk.mitigation,
-                risk.contingency,
-                risk.owner_text,
-                risk.status.name,
-            ]
-        )
+        values: list[str | int] = [
+            risk.id,
+            risk.title,
+            risk.category,
+            risk.probability.name,
+            risk.impact.name,
+            risk.score,
+            risk.mitigation,
+            risk.contingency,
+            risk.owner_text,
+            risk.status.name,
+        ]
+        writer.writerow(_cell(value) for value in values)
     return buffer.getvalue()

@@ -11,20 +11,29 @@ from .text import escape, one_line
 
 # Text Mermaid's quadrant grammar reads unquoted (letters, digits, spaces, '-', '/').
 _BARE_TEXT = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9 /-]*[A-Za-z0-9])?")
+# Words the quadrant lexer takes as keywords wherever they start, even inside bare text.
+_KEYWORD = re.compile(r"title|classdef|acctitle|accdescr|quadrantchart|[xy]-axis|quadrant-", re.IGNORECASE)
+
+
+def _one_line(text: str) -> str:
+    """One line with no '%%': Mermaid reads '%%' as a comment or an '%%{init}%%' directive anywhere."""
+    return re.sub(r"%(?=%)", "% ", one_line(text))
 
 
 def label(text: str) -> str:
     """A label as Mermaid accepts it: bare when simple, otherwise a quoted string."""
-    text = one_line(text)
-    if _BARE_TEXT.fullmatch(text) and "--" not in text:
+    text = _one_line(text)
+    if _BARE_TEXT.fullmatch(text) and "--" not in text and not _KEYWORD.search(text):
         return text
     # A quoted string cannot hold a double quote; nothing can end the line early.
-    return '"' + text.replace('"', "'") + '"'
+    text = text.replace('"', "'")
+    # '"`' opens a Markdown string, and '""' is refused: a space keeps both plain.
+    return '"' + (" " + text if text.startswith("`") or not text else text) + '"'
 
 
 def title_text(text: str) -> str:
-    """Mermaid's title runs to the end of the line and stops at '#' or ';'."""
-    return one_line(text).replace("#", " ").replace(";", ",").strip() or "Risk Matrix"
+    """Mermaid's title runs to the end of the line; '#' and ';' ended it in older Mermaid versions."""
+    return _one_line(text).replace("#", " ").replace(";", ",").strip() or "Risk Matrix"
 
 
 def coordinate(value: float) -> str:

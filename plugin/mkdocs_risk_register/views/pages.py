@@ -10,11 +10,10 @@ from ..model import Model
 from ..naming import natural_key
 from ..register import Register
 from ..risk import Risk
-from .body import could_hold_level_one_heading, shift_headings
+from .body import could_hold_level_one_heading, self_contained, shift_headings
 from .html import Cell, link, table
 from .site import SiteLayout, page_name
 from .text import escape, heading_markdown, inline_html, markdown_text
-
 
 
 def top_title(n: int) -> str:
@@ -111,8 +110,9 @@ def register_table(risks: Sequence[Risk], layout: SiteLayout, from_page: str = "
                 Cell(link(layout.risk_href(from_page, risk.id), escape(risk.id))),
                 Cell(f"<strong>{inline_html(risk.title)}</strong>"),
                 risk.category,
-                risk.probability.name,
-                risk.impact.name,
+                # data-sort: the register's script sorts levels by value, not by name.
+                Cell(escape(risk.probability.name), {"data-sort": str(risk.probability.value)}),
+                Cell(escape(risk.impact.name), {"data-sort": str(risk.impact.value)}),
                 Cell(str(risk.score), {"title": risk.band.name, "data-sort": str(risk.score)}),
                 Cell(inline_html(risk.mitigation)),
                 Cell(inline_html(risk.contingency)),
@@ -124,6 +124,7 @@ def register_table(risks: Sequence[Risk], layout: SiteLayout, from_page: str = "
             {
                 "id": f"risk-{page_name(risk.id)}",
                 "data-band": risk.band.name,
+                "data-score": str(risk.score),
                 "data-status": risk.status.name,
                 "data-category": risk.category,
                 "data-owner": "|".join(risk.owners),
@@ -184,7 +185,7 @@ def top_page(register: Register) -> str:
             score_line(risk),
             f"**Band**: {markdown_text(band.name)}{action} · **Owner**: {markdown_text(risk.owner_text)} · "
             f"**Status**: {markdown_text(risk.status.name)} · [Risk page]({page_name(risk.id)}.md)",
-            shift_headings(risk.body, 3).strip(),
+            self_contained(shift_headings(risk.body, 3)).strip(),
         ]
     return "\n\n".join(s for s in sections if s) + "\n"
 

@@ -4,18 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 from ..register import Register
 from ..risk import Risk
 from .export import register_to_csv, register_to_json
 from .mermaid import mermaid_block, quadrant_chart
 from .pages import monitoring_page, register_page, risk_page, top_page
-from .site import SiteLayout
+from .site import SiteLayout, page_name
+from .svg import MatrixLayout, matrix_figure, matrix_layout, standalone_svg
+
+ChartFormat = Literal["svg", "mermaid", "both"]
+CHART_FORMATS: tuple[ChartFormat, ...] = ("svg", "mermaid", "both")
+MATRIX_FILE = "risk-matrix.svg"
+RISK_PAGE_MARKERS = 100
+"""Above this many active risks, a risk page's chart draws that risk alone and counts the others per cell:
+every risk on every page would make the site grow with the square of the register."""
 
 
 @dataclass(frozen=True)
 class RenderOptions:
     issue_url: str | None = None
+    chart_format: ChartFormat = "both"
 
 
 @dataclass(frozen=True)
@@ -27,9 +37,26 @@ class GeneratedSite:
     """Register-wide pages and data files: source path -> content."""
     risk_pages: dict[str, Risk]
     """One page per risk: source path -> risk, rendered on demand by :meth:`render_risk_page`."""
+    matrix: MatrixLayout
+    """The SVG risk matrix, laid out once for every page that shows it."""
 
     def render_risk_page(self, src_path: str) -> str:
-        return risk_page(self.risk_pages[src_path], self.register, self.layout, issue_url=self.options.issue_url)
+        risk = self.risk_pages[src_path]
+        chart = ""
+        if self.options.chart_format != "mermaid":
+            name = page_name(risk.id)
+            matrix = self.matrix
+            if len(matrix.markers) > RISK_PAGE_MARKERS:
+                shown = [risk] if risk.active else []
+                matrix = matrix_layout(shown, self.register.model, counts=self.matrix.counts)
+            chart = matrix_figure(
+                matrix,
+                lambda risk_id: self.layout.risk_href(name, risk_id),
+                highlight=risk.id,
+                full_chart_href=self.layout.href(name, "index"),
+                text_list=False,
+            )
+        return risk_page(risk, self.register, self.layout, issue_url=self.options.issue_url, chart_html=chart)
 
     def all_files(self) -> Iterator[tuple[str, str]]:
         """Every generated file with its content (risk pages rendered too)."""
@@ -38,13 +65,36 @@ class GeneratedSite:
             yield src_path, self.render_risk_page(src_path)
 
 
+def register_chart(register: Register, layout: SiteLayout, matrix: MatrixLayout, chart_format: ChartFormat) -> str:
+    """The register page's chart: the SVG matrix, the reference's Mermaid quadrant chart, or both."""
+    mermaid = mermaid_block(quadrant_chart(list(register.risks), register.model))
+    if chart_format == "mermaid":
+        return mermaid
+    svg = matrix_figure(
+        matrix,
+        lambda risk_id: layout.risk_href("index", risk_id),
+        file_href=layout.file_href("index", MATRIX_FILE),
+    )
+    if chart_format == "svg":
+        return svg
+    # Below the SVG, folded: the same risks at the positions their ``chart`` values give, as in the reference.
+    return (
+        f'{svg}\n\n<details class="risk-matrix-mermaid">\n'
+        f"<summary>Quadrant chart (Mermaid), as in the reference register</summary>\n{mermaid}\n</details>"
+    )
+
+
 def generate_site(register: Register, layout: SiteLayout, options: RenderOptions | None = None) -> GeneratedSite:
-    chart = mermaid_block(quadrant_chart(list(register.risks), register.model))
+    options = options or RenderOptions()
+    matrix = matrix_layout(register.risks, register.model)
+    chart = register_chart(register, layout, matrix, options.chart_format)
     pages = {layout.src("index.md"): register_page(register, layout, chart)}
     if register.model.top:
         pages[layout.src("top.md")] = top_page(register)
     pages[layout.src("monitoring.md")] = monitoring_page(register, layout)
     pages[layout.src("risks.json")] = register_to_json(register)
     pages[layout.src("risks.csv")] = register_to_csv(register)
+    # Links in the file resolve from the prefix folder, as from the register page beside it.
+    pages[layout.src(MATRIX_FILE)] = standalone_svg(matrix, lambda risk_id: layout.risk_href("index", risk_id))
     risk_pages = {layout.risk_src(risk.id): risk for risk in register.risks}
-    return GeneratedSite(register, layout, options or RenderOptions(), pages, risk_pages)
+    return GeneratedSite(register, layout, options, pages, risk_pages, matrix)

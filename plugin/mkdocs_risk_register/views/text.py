@@ -9,34 +9,58 @@ line break in a value can never split a table cell.
 from __future__ import annotations
 
 import html
-import unicodedata
+import re
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
 
 _INLINE = MarkdownIt("commonmark", {"html": False})
-# Python-Markdown's backslash-escapable characters.
-_ESCAPABLE = frozenset("\\`*_{}[]()#+-.!")
+# Python-Markdown's backslash-escapable characters, and the three that markdown_text writes as entities.
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!&<>]")
 _HTML_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+# Unicode's Cc category (C0 and C1 controls), tab, line feed and carriage return aside.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Every character that can start inline syntax for commonmark's inline rules (escape, code,
+# emphasis, links, images, autolinks, entities); text without any is plain text to markdown-it.
+_INLINE_SYNTAX = re.compile(r"[\\`*_\[\]!<&]")
 
 
 def one_line(text: str) -> str:
     """Collapse line breaks and runs of white space; drop control characters."""
-    cleaned = "".join(ch for ch in text if unicodedata.category(ch) != "Cc" or ch in "\t\n\r")
-    return " ".join(cleaned.split())
+    return " ".join(_CONTROL.sub("", text).split())
 
 
-@lru_cache(maxsize=4096)
+def _markdown_it_escape(text: str) -> str:
+    """What markdown-it writes for plain text: &, <, > and " escaped, ' kept."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
 def inline_html(text: str) -> str:
     """Inline Markdown (emphasis, code, links) as HTML; raw HTML is escaped."""
-    rendered: str = _INLINE.renderInline(one_line(text))
+    line = one_line(text)
+    if not _INLINE_SYNTAX.search(line):
+        # Most values hold no syntax: skip the parse (tens of µs a value, thousands of values).
+        return _markdown_it_escape(line)
+    return _render_inline(line)
+
+
+@lru_cache(maxsize=8192)
+def _render_inline(line: str) -> str:
+    rendered: str = _INLINE.renderInline(line)
     return rendered.strip()
 
 
-@lru_cache(maxsize=4096)
 def plain_text(text: str) -> str:
     """The text a reader sees, without Markdown syntax: for headings, tooltips, chart labels."""
-    tokens = _INLINE.parseInline(one_line(text))
+    line = one_line(text)
+    if not _INLINE_SYNTAX.search(line):
+        return line
+    return _plain_text(line)
+
+
+@lru_cache(maxsize=8192)
+def _plain_text(line: str) -> str:
+    tokens = _INLINE.parseInline(line)
     parts: list[str] = []
     for token in tokens:
         for child in token.children or []:
@@ -47,9 +71,14 @@ def plain_text(text: str) -> str:
     return one_line("".join(parts))
 
 
+def _markdown_escape(match: re.Match[str]) -> str:
+    ch = match.group()
+    return _HTML_SPECIAL.get(ch) or "\\" + ch
+
+
 def markdown_text(text: str) -> str:
     """Literal text escaped so that Python-Markdown shows it as written, on one line."""
-    return "".join(_HTML_SPECIAL.get(ch) or ("\\" + ch if ch in _ESCAPABLE else ch) for ch in one_line(text))
+    return _MARKDOWN_SPECIAL.sub(_markdown_escape, one_line(text))
 
 
 def heading_markdown(text: str) -> str:

@@ -1,0 +1,245 @@
+"""Build time and memory of a large register: with the plugin against the same pages written by hand.
+
+For each N, a register of N generated risks is built two ways with the same
+theme, Markdown extensions and navigation:
+
+  (a) plugin:  mkdocs.yml with the risk-register plugin and the risk files;
+  (b) static:  the very files the plugin generates, written into docs/ as plain
+               Markdown, built without the plugin.
+
+Each build is a real ``mkdocs build`` in a subprocess. The script prints the
+median of several runs of: wall time, the plugin's own time (its MkDocs events;
+"load" is the part spent reading, validating and scoring the files), peak
+memory (max RSS of the build process), and the ratios (a)/(b).
+
+    .venv/bin/python benchmarks/build_bench.py --sizes 100 1000 10000 --runs 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import write_register  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+# A fixed build date (2026-03-01 UTC), as in the tests: schedules do not drift between runs.
+EPOCH = "1772323200"
+
+MARKDOWN_EXTENSIONS: list[Any] = [
+    "admonition",
+    "attr_list",
+    "tables",
+    {"toc": {"permalink": True}},
+    {
+        "pymdownx.superfences": {
+            "custom_fences": [
+                {
+                    "name": "mermaid",
+                    "class": "mermaid",
+                    "format": "!!python/name:pymdownx.superfences.fence_code_format",
+                }
+            ]
+        }
+    },
+]
+
+
+@dataclass
+class Runs:
+    wall: list[float] = field(default_factory=list)
+    rss_mib: list[float] = field(default_factory=list)
+    events: list[dict[str, float]] = field(default_factory=list)
+
+    def median(self, values: list[float]) -> float:
+        return statistics.median(values) if values else float("nan")
+
+    def event_median(self, *names: str) -> float:
+        return self.median([sum(run.get(name, 0.0) for name in names) for run in self.events])
+
+    def plugin_median(self) -> float:
+        return self.median([sum(v for k, v in run.items() if k.startswith("on_")) for run in self.events])
+
+
+def write_config(path: Path, config: dict[str, Any]) -> None:
+    text = yaml.safe_dump(config, sort_keys=False)
+    # safe_dump quotes the tag; MkDocs needs it as a YAML tag.
+    text = text.replace(
+        "'!!python/name:pymdownx.superfences.fence_code_format'", "!!python/name:pymdownx.superfences.fence_code_format"
+    )
+    path.write_text(text, encoding="utf-8")
+
+
+def base_config(theme: str) -> dict[str, Any]:
+    return {
+        "site_name": "Benchmark register",
+        "theme": {"name": theme},
+        "markdown_extensions": MARKDOWN_EXTENSIONS,
+    }
+
+
+def make_plugin_project(root: Path, count: int, theme: str) -> None:
+    (root / "docs").mkdir(parents=True)
+    (root / "docs" / "index.md").write_text("# Home\n\nA benchmark register.\n", encoding="utf-8")
+    write_register(root / "risks", count)
+    config = base_config(theme)
+    config["plugins"] = ["search", "risk-register"]
+    write_config(root / "mkdocs.yml", config)
+
+
+def make_static_project(plugin_root: Path, root: Path, theme: str) -> int:
+    """Write what the plugin generates for ``plugin_root`` as plain files; return the generated page count."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+
+    config = load_config(str(plugin_root / "mkdocs.yml"))
+    config = config.plugins.on_config(config)
+    config.plugins.on_files(Files([]), config=config)
+    plugin = config.plugins["risk-register"]
+    site = plugin.site
+    (root / "docs").mkdir(parents=True)
+    shutil.copy(plugin_root / "docs" / "index.md", root / "docs" / "index.md")
+    for src_path, content in site.all_files():
+        target = root / "docs" / src_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
+
+    # The same navigation as the plugin's: Home, then the register's section; risk pages
+    # listed under "Risks" only when the plugin lists them (nav_risk_pages).
+    main_pages = [src for src in site.pages if src.endswith(".md")]
+    section: list[Any] = list(main_pages)
+    if len(site.risk_pages) <= plugin.config.nav_risk_pages:
+        section.append({"Risks": list(site.risk_pages)})
+    static = base_config(theme)
+    static["plugins"] = ["search"]
+    static["nav"] = ["index.md", {"Risk Register": section}]
+    # Pages left out of the nav are "not in nav", as the plugin marks them.
+    static["not_in_nav"] = f"/{site.layout.prefix}/*.md"
+    write_config(root / "mkdocs.yml", static)
+    return len(site.pages) + len(site.risk_pages)
+
+
+def run_build(root: Path, log: Path) -> tuple[float, float, dict[str, float]]:
+    """Wall seconds, peak RSS in MiB and the plugin's event times of one ``mkdocs build``."""
+    stats = root / "stats.json"
+    site = root / "site"
+    shutil.rmtree(site, ignore_errors=True)
+    command = [
+        sys.executable,
+        str(HERE / "timed_build.py"),
+        str(stats),
+        "build",
+        "-f",
+        str(root / "mkdocs.yml"),
+        "-d",
+        str(site),
+    ]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": EPOCH}
+    with log.open("a", encoding="utf-8") as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"build failed in {root}; see {log}")
+    events: dict[str, float] = json.loads(stats.read_text(encoding="utf-8"))
+    # ru_maxrss is in KiB on Linux.
+    return wall, usage.ru_maxrss / 1024, events
+
+
+def bench(count: int, runs: int, theme: str, work: Path) -> dict[str, Any]:
+    plugin_root, static_root = work / f"n{count}" / "plugin", work / f"n{count}" / "static"
+    shutil.rmtree(work / f"n{count}", ignore_errors=True)
+    make_plugin_project(plugin_root, count, theme)
+    pages = make_static_project(plugin_root, static_root, theme)
+    results = {"plugin": Runs(), "static": Runs()}
+    log = work / f"n{count}" / "build.log"
+    # Alternate the two builds so that a change in machine load hits both alike.
+    for _ in range(runs):
+        for name, root in (("plugin", plugin_root), ("static", static_root)):
+            wall, rss, events = run_build(root, log)
+            results[name].wall.append(wall)
+            results[name].rss_mib.append(rss)
+            results[name].events.append(events)
+            print(f"  N={count} {name}: {wall:.2f} s, {rss:.0f} MiB", file=sys.stderr, flush=True)
+    a, b = results["plugin"], results["static"]
+    load = a.event_median("load_register")
+    return {
+        "n": count,
+        "runs": runs,
+        "generated_files": pages,
+        "plugin_wall_s": a.median(a.wall),
+        "static_wall_s": b.median(b.wall),
+        "wall_ratio": a.median(a.wall) / b.median(b.wall),
+        "plugin_own_s": a.plugin_median(),
+        "plugin_load_s": load,
+        "load_us_per_risk": load / count * 1e6,
+        "plugin_render_s": a.plugin_median() - load,
+        "plugin_peak_mib": a.median(a.rss_mib),
+        "static_peak_mib": b.median(b.rss_mib),
+        "memory_ratio": a.median(a.rss_mib) / b.median(b.rss_mib),
+    }
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    header = (
+        f"{'N':>6} {'runs':>4} | {'wall a':>8} {'wall b':>8} {'a/b':>6} | {'plugin':>7} {'load':>6} "
+        f"{'us/risk':>7} {'render':>6} | {'peak a':>7} {'peak b':>7} {'a/b':>6}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        print(
+            f"{r['n']:>6} {r['runs']:>4} | {r['plugin_wall_s']:>7.2f}s {r['static_wall_s']:>7.2f}s {r['wall_ratio']:>6.3f} | "
+            f"{r['plugin_own_s']:>6.2f}s {r['plugin_load_s']:>5.2f}s {r['load_us_per_risk']:>7.0f} "
+            f"{r['plugin_render_s']:>5.2f}s | {r['plugin_peak_mib']:>5.0f}Mi {r['static_peak_mib']:>5.0f}Mi "
+            f"{r['memory_ratio']:>6.3f}"
+        )
+    print(
+        "medians of the runs; a = with the plugin, b = static baseline (same pages as plain Markdown); "
+        "plugin = the plugin's own time in its MkDocs events, load = reading, validating and scoring; "
+        "peak = max RSS of the build process"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument("--runs", type=int, default=3, help="runs of each build (default 3)")
+    parser.add_argument("--runs-large", type=int, default=None, help="runs at N >= 10,000 (default: --runs)")
+    parser.add_argument("--theme", default="material")
+    parser.add_argument("--work", type=Path, default=None, help="folder for the projects (default: a temporary one)")
+    parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    args = parser.parse_args()
+
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    work = args.work or Path(tempfile.mkdtemp(prefix="risk-bench-"))
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; work folder {work}", file=sys.stderr)
+    rows = []
+    for count in args.sizes:
+        runs = args.runs_large if args.runs_large and count >= 10_000 else args.runs
+        rows.append(bench(count, runs, args.theme, work))
+    print(f"theme {args.theme}; {os.cpu_count()} CPUs; load average at the end {os.getloadavg()[0]:.2f}")
+    print_table(rows)
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2), encoding="utf-8")
+    if args.work is None:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

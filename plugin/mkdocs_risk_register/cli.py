@@ -1,0 +1,273 @@
+"""The ``risk-register`` command: argument parsing and output only; the core does the work.
+
+Exit codes: 0 success; 1 problems found (``check``: errors, or warnings with
+``--strict``; any command: a configuration error); 2 usage error (bad arguments,
+no mkdocs.yml, no plugin entry, not a git repository, unknown revision).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import posixpath
+import sys
+from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import TextIO
+
+from .diagnostics import Diagnostic
+from .diff import Side, compare, to_json, to_markdown
+from .gitsource import GitError, Repository, register_at, settings_at
+from .register import Register, build_date_from_env, load_register
+from .settings import Settings, UsageError, find_config, load_settings, missing_risks_dir
+from .views.export import register_to_csv, register_to_json
+
+OK, PROBLEMS, USAGE = 0, 1, 2
+PROG = "risk-register"
+
+
+def _version() -> str:
+    try:
+        return version("mkdocs-risk-register")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # -f is accepted before or after the command; SUPPRESS keeps a subcommand from resetting it.
+    config_option = argparse.ArgumentParser(add_help=False)
+    config_option.add_argument(
+        "-f",
+        "--config-file",
+        metavar="FILE",
+        default=argparse.SUPPRESS,
+        help="the mkdocs.yml to read (default: mkdocs.yml in the current folder)",
+    )
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Check, compare and export a risk register kept as Markdown files.",
+        parents=[config_option],
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = commands.add_parser("check", parents=[config_option], help="validate the configuration and every risk file")
+    check.add_argument("--format", choices=("text", "github", "json"), default="text", help="output format")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+
+    diff = commands.add_parser(
+        "diff", parents=[config_option], help="what the changes between two git revisions do to the register"
+    )
+    diff.add_argument("base", metavar="BASE", help="the revision to compare from (branch, tag, commit)")
+    diff.add_argument("head", metavar="HEAD", nargs="?", help="the revision to compare to (default: the working tree)")
+    diff.add_argument("--format", choices=("markdown", "json"), default="markdown", help="output format")
+    diff.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+
+    export = commands.add_parser("export", parents=[config_option], help="the register as JSON or CSV")
+    export.add_argument("--format", choices=("json", "csv"), default="json", help="output format")
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    return parser
+
+
+# --- output helpers ----------------------------------------------------------------------------
+
+
+def _fail(message: str) -> int:
+    print(f"{PROG}: {message}", file=sys.stderr)
+    return USAGE
+
+
+def _write(text: str, output: str | None, stdout: TextIO) -> None:
+    if output is None or output == "-":
+        stdout.write(text)
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8", newline="\n")
+    except OSError as error:
+        raise UsageError(f"cannot write {output}: {error.strerror or error}") from None
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotation(problem: Diagnostic, path_prefix: str = "") -> str:
+    """A GitHub Actions workflow command that shows the problem on the file's line in a pull request."""
+    path = posixpath.normpath(posixpath.join(path_prefix, problem.path)) if path_prefix else problem.path
+    properties = f"file={_escape_property(path)},line={problem.line},title={_escape_property(problem.code)}"
+    return f"::{problem.severity} {properties}::{_escape_data(problem.message)}"
+
+
+def _repository_prefix(base_dir: Path) -> str:
+    """Where mkdocs.yml's folder lies in its git repository: annotations name files from the root."""
+    try:
+        return Repository.containing(base_dir).relative(base_dir) or ""
+    except GitError:
+        return ""
+
+
+def _settings_or_problems(config_file: str | None) -> tuple[Settings | None, list[Diagnostic]]:
+    loaded = load_settings(find_config(config_file))
+    if isinstance(loaded, list):
+        return None, loaded
+    return loaded, list(loaded.warnings)
+
+
+# --- check -------------------------------------------------------------------------------------
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}{'' if number == 1 else 's'}"
+
+
+def run_check(args: argparse.Namespace, stdout: TextIO) -> int:
+    settings, problems = _settings_or_problems(args.config_file)
+    register: Register | None = None
+    if settings is not None:
+        if settings.risks_dir.is_dir():
+            register = load_register(
+                settings.risks_dir, settings.model, base_dir=settings.base_dir, max_file_size=settings.max_file_size
+            )
+            problems += register.problems
+        else:
+            problems.append(missing_risks_dir(settings))
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    failed = errors > 0 or (args.strict and warnings > 0)
+    files = len(register.risks) + len(register.left_out) if register else 0
+    risks = len(register.risks) if register else 0
+    if register is None:
+        summary = f"{PROG}: configuration has {_count(errors, 'error')}; risk files not checked"
+    else:
+        summary = (
+            f"{PROG}: {_count(files, 'file')} checked, {_count(risks, 'risk')}: "
+            f"{_count(errors, 'error')}, {_count(warnings, 'warning')}"
+        )
+
+    if args.format == "json":
+        data = {
+            "ok": not failed,
+            "files": files,
+            "risks": risks,
+            "errors": errors,
+            "warnings": warnings,
+            "problems": [p.to_dict() for p in problems],
+        }
+        stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    elif args.format == "github":
+        base_dir = settings.base_dir if settings else find_config(args.config_file).parent
+        prefix = _repository_prefix(base_dir)
+        stdout.writelines(github_annotation(p, prefix) + "\n" for p in problems)
+        stdout.write(summary + "\n")
+    else:
+        stdout.writelines(p.format() + "\n" for p in problems)
+        stdout.write(summary + "\n")
+    return PROBLEMS if failed else OK
+
+
+# --- diff --------------------------------------------------------------------------------------
+
+
+def _side(
+    repo: Repository,
+    label: str,
+    commit: str | None,
+    own: Settings | list[Diagnostic] | None,
+    fallback: Settings,
+) -> Side:
+    """One side of the diff, built with the settings mkdocs.yml had there (else ``fallback``)."""
+    notes: list[str] = []
+    if isinstance(own, list):
+        notes.append(f"mkdocs.yml at {label} has configuration errors; the other side's settings are used")
+    settings = own if isinstance(own, Settings) else fallback
+    build_date = build_date_from_env()
+    register: Register | None
+    if commit is None:
+        register = (
+            load_register(
+                settings.risks_dir,
+                settings.model,
+                base_dir=settings.base_dir,
+                build_date=build_date,
+                max_file_size=settings.max_file_size,
+            )
+            if settings.risks_dir.is_dir()
+            else None
+        )
+    else:
+        register = register_at(repo, commit, settings, build_date)
+    if register is None:
+        notes.append(f"{label} has no risks folder ({settings.risks_dir_setting}/)")
+    return Side(label, commit, register, tuple(notes))
+
+
+def run_diff(args: argparse.Namespace, stdout: TextIO) -> int:
+    config_path = find_config(args.config_file)
+    repo = Repository.containing(config_path.parent)
+    base_commit = repo.commit(args.base)
+    head_commit = repo.commit(args.head) if args.head is not None else None
+    working = load_settings(config_path)
+    base_settings = settings_at(repo, base_commit, config_path)
+    head_settings = working if head_commit is None else settings_at(repo, head_commit, config_path)
+    # Without usable settings on one side, the other side's (or the working tree's) stand in.
+    usable = [s for s in (head_settings, working, base_settings) if isinstance(s, Settings)]
+    if not usable:
+        for problem in working if isinstance(working, list) else []:
+            print(problem.format(), file=sys.stderr)
+        print(f"{PROG}: no usable settings for the risk-register plugin in {config_path.name}", file=sys.stderr)
+        return PROBLEMS
+    base = _side(repo, args.base, base_commit, base_settings, usable[0])
+    head = _side(repo, args.head or "working tree", head_commit, head_settings, usable[0])
+    diff = compare(base, head)
+    _write(to_json(diff) if args.format == "json" else to_markdown(diff), args.output, stdout)
+    return OK
+
+
+# --- export ------------------------------------------------------------------------------------
+
+
+def run_export(args: argparse.Namespace, stdout: TextIO) -> int:
+    settings, problems = _settings_or_problems(args.config_file)
+    if settings is not None and not settings.risks_dir.is_dir():
+        problems.append(missing_risks_dir(settings))
+    if settings is None or any(p.severity == "error" for p in problems):
+        for problem in problems:
+            print(problem.format(), file=sys.stderr)
+        return PROBLEMS
+    register = load_register(
+        settings.risks_dir, settings.model, base_dir=settings.base_dir, max_file_size=settings.max_file_size
+    )
+    # As in `mkdocs build`: problems are reported (here on stderr) and listed in the data.
+    for problem in [*problems, *register.problems]:
+        print(problem.format(), file=sys.stderr)
+    text = register_to_json(register) if args.format == "json" else register_to_csv(register)
+    _write(text, args.output, stdout)
+    return OK
+
+
+COMMANDS = {"check": run_check, "diff": run_diff, "export": run_export}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if not hasattr(args, "config_file"):
+        args.config_file = None
+    stdout = sys.stdout
+    if hasattr(stdout, "reconfigure"):
+        # Arrows and names in any language must not crash a terminal with a narrow encoding.
+        stdout.reconfigure(errors="replace")
+    try:
+        return COMMANDS[args.command](args, stdout)
+    except UsageError as error:
+        return _fail(str(error))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

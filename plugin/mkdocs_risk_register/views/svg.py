@@ -1,0 +1,747 @@
+"""The risk matrix as a build-time SVG: no JavaScript, readable offline, in print and in dark mode.
+
+The probability x impact grid has one cell per pair of levels, tinted with the
+band of its score. Every active risk is a marker, labelled with its id, that
+links to its page. Positions come from ``chart`` (kept inside the risk's own
+cell, so a marker never sits on a score that is not its own) or from the
+level cell. Labels are laid out at build time: each label takes the first
+free spot around its marker, then a spot further out with a leader line; a
+cell whose markers or labels cannot all be placed without overlap lists its
+risks as a packed grid instead, and grows to hold them. Text widths are
+estimated from character counts with wide, bold metrics, so that real fonts
+render narrower than the boxes the layout reserved.
+
+The layout (:func:`matrix_layout`) does not depend on the page, so it is
+computed once per site; :func:`render_svg` adds links and the highlight of
+one page.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..model import Band, Level, Model
+from ..naming import natural_key
+from ..risk import Risk
+from .chart import chart_points
+from .text import escape, one_line, plain_text
+
+SVG_NS = "http://www.w3.org/2000/svg"
+FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+
+LABEL_SIZE = 12.0
+SCORE_SIZE = 12.0
+AXIS_SIZE = 13.0
+TITLE_SIZE = 15.0
+LINE = 1.2  # a text box is this many font sizes tall (DejaVu Sans, a wide font, needs 1.164)
+ASCENT = 0.93  # baseline below the top of a text box, in font sizes
+
+MARKER_R = 6.0
+HIGHLIGHT_R = 9.0
+"""The layout reserves the highlighted size for every marker, so one layout serves every page."""
+PAD = 6.0  # inside a cell
+GAP = 2.0  # between any two boxes
+MAX_LABEL_CHARS = 24
+FREE_LIMIT = 12
+"""Cells holding more risks than this are packed grids: free labels would be a puzzle to read."""
+
+
+# ---------------------------------------------------------------------------- text widths
+
+
+def _char_width(ch: str) -> float:
+    """A width in font sizes, at least that of DejaVu Sans Bold (wider than Arial, Roboto, Segoe UI)."""
+    if unicodedata.east_asian_width(ch) in ("W", "F"):
+        return 1.1
+    if ch in "MWmw@%":
+        return 1.12
+    if ch in "il|!.,:;'`ijI":
+        return 0.42
+    if ch == " ":
+        return 0.38
+    if ch.isupper():
+        return 0.84
+    if ch.isdigit():
+        return 0.72
+    if ch.islower():
+        return 0.72
+    if ch.isascii():
+        return 0.72
+    return 0.9
+
+
+@lru_cache(maxsize=8192)
+def text_width(text: str, size: float) -> float:
+    """A conservative width of ``text`` at font size ``size`` (bold or not)."""
+    return math.ceil(sum(_char_width(ch) for ch in text) * size + 2)
+
+
+def text_height(size: float) -> float:
+    return math.ceil(size * LINE)
+
+
+def short_label(text: str, limit: int = MAX_LABEL_CHARS) -> str:
+    text = one_line(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# ---------------------------------------------------------------------------- geometry
+
+
+@dataclass(frozen=True)
+class Box:
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def right(self) -> float:
+        return self.x + self.w
+
+    @property
+    def bottom(self) -> float:
+        return self.y + self.h
+
+    def overlaps(self, other: Box, gap: float = 0.0) -> bool:
+        return (
+            self.x < other.right + gap
+            and other.x < self.right + gap
+            and self.y < other.bottom + gap
+            and other.y < self.bottom + gap
+        )
+
+    def inside(self, outer: Box) -> bool:
+        return self.x >= outer.x and self.y >= outer.y and self.right <= outer.right and self.bottom <= outer.bottom
+
+    def shrink(self, by: float) -> Box:
+        return Box(self.x + by, self.y + by, self.w - 2 * by, self.h - 2 * by)
+
+
+def _circle_box(cx: float, cy: float, r: float) -> Box:
+    return Box(cx - r, cy - r, 2 * r, 2 * r)
+
+
+def _segment_hits(x1: float, y1: float, x2: float, y2: float, box: Box) -> bool:
+    """Whether the segment crosses the box (Liang-Barsky clipping)."""
+    dx, dy = x2 - x1, y2 - y1
+    low, high = 0.0, 1.0
+    for p, q in ((-dx, x1 - box.x), (dx, box.right - x1), (-dy, y1 - box.y), (dy, box.bottom - y1)):
+        if p == 0:
+            if q < 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            low = max(low, t)
+        else:
+            high = min(high, t)
+        if low > high:
+            return False
+    return True
+
+
+def _nearest_point(box: Box, x: float, y: float) -> tuple[float, float]:
+    return min(max(x, box.x), box.right), min(max(y, box.y), box.bottom)
+
+
+# ---------------------------------------------------------------------------- layout
+
+
+@dataclass(frozen=True)
+class Marker:
+    risk: Risk
+    cx: float
+    cy: float
+    text: str
+    label: Box
+    leader: bool
+    """True when the label sits away from the marker and a line joins them."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    probability: Level
+    impact: Level
+    score: int
+    band: Band
+    box: Box
+    score_box: Box
+    packed: bool
+    count: int
+    """Active risks in the cell (all of them, in a compact chart too)."""
+    count_box: Box | None = None
+    """Where a compact chart writes the count."""
+
+
+@dataclass(frozen=True)
+class MatrixLayout:
+    model: Model
+    title: str
+    width: float
+    height: float
+    grid: Box
+    columns: tuple[float, ...]
+    """Left edge of each probability column, lowest level first, then the grid's right edge."""
+    rows: tuple[float, ...]
+    """Top edge of each impact row, highest level first, then the grid's bottom edge."""
+    cells: tuple[Cell, ...]
+    markers: tuple[Marker, ...]
+    legend: tuple[tuple[Band, str, Box], ...]
+    """Each band with its score range and the box of its legend entry."""
+    label_rows: tuple[float, float]
+    """Baselines of the x-axis level names and of the x-axis title."""
+    compact: bool = False
+    """Only some risks are drawn; each cell writes how many active risks it holds."""
+
+    def marker(self, risk_id: str) -> Marker | None:
+        return next((m for m in self.markers if m.risk.id == risk_id), None)
+
+    @property
+    def counts(self) -> dict[tuple[int, int], int]:
+        """Active risks per (probability, impact) cell."""
+        return {(c.probability.value, c.impact.value): c.count for c in self.cells}
+
+    @property
+    def active_count(self) -> int:
+        return sum(c.count for c in self.cells)
+
+
+@dataclass
+class _Slot:
+    """A risk waiting for a place: its id label and its position in the cell (0..1, y up)."""
+
+    risk: Risk
+    text: str
+    u: float
+    v: float
+
+
+def _score_range(model: Model, index: int) -> str:
+    low = model.bands[index].min
+    reachable = model.reachable_scores()
+    high = model.bands[index - 1].min - 1 if index else max(reachable)
+    return str(low) if low >= high else f"{low}–{high}"
+
+
+def _cell_slots(risks: Sequence[Risk], model: Model) -> dict[tuple[int, int], list[_Slot]]:
+    """Active risks by cell, with positions from ``chart`` (clamped into the cell) or the cell's grid."""
+    columns, rows = len(model.probability.levels), len(model.impact.levels)
+    cells: dict[tuple[int, int], list[_Slot]] = {}
+    for point in chart_points(list(risks), model):
+        p, i = point.risk.probability.value, point.risk.impact.value
+        u = min(max(point.x * columns - (p - 1), 0.0), 1.0)
+        v = min(max(point.y * rows - (i - 1), 0.0), 1.0)
+        cells.setdefault((p, i), []).append(_Slot(point.risk, short_label(point.risk.id), u, v))
+    return cells
+
+
+def _chip_size(slots: Sequence[_Slot]) -> tuple[float, float]:
+    label_w = max(text_width(s.text, LABEL_SIZE) for s in slots)
+    return 2 * HIGHLIGHT_R + 4 + label_w + 6, max(text_height(LABEL_SIZE), 2 * HIGHLIGHT_R) + 4
+
+
+def _packed_size(slots: Sequence[_Slot], base_width: float, header: float) -> tuple[float, float]:
+    """The size a packed cell asks for: about as many chip columns as rows, at least what fits the base width."""
+    chip_w, chip_h = _chip_size(slots)
+    fits = int((base_width - 2 * PAD) // chip_w)
+    cols = max(1, min(len(slots), max(fits, math.ceil(math.sqrt(len(slots) * chip_h / chip_w)))))
+    rows = math.ceil(len(slots) / cols)
+    return cols * chip_w + 2 * PAD, header + rows * chip_h + 2 * PAD
+
+
+def _pack(slots: Sequence[_Slot], box: Box, header: float) -> list[Marker]:
+    chip_w, chip_h = _chip_size(slots)
+    cols = max(1, min(len(slots), int((box.w - 2 * PAD) // chip_w)))
+    markers = []
+    for index, slot in enumerate(slots):
+        col, row = index % cols, index // cols
+        x = box.x + PAD + col * chip_w
+        y = box.y + PAD + header + row * chip_h
+        cy = y + chip_h / 2
+        label_h = text_height(LABEL_SIZE)
+        label = Box(x + 2 * HIGHLIGHT_R + 4, cy - label_h / 2, text_width(slot.text, LABEL_SIZE), label_h)
+        markers.append(Marker(slot.risk, x + HIGHLIGHT_R, cy, slot.text, label, leader=False))
+    return markers
+
+
+def _spread(points: list[list[float]], area: Box, distance: float) -> bool:
+    """Push overlapping markers apart inside ``area``; True when none overlap any more."""
+    for _ in range(60):
+        moved = False
+        for a in range(len(points)):
+            for b in range(a + 1, len(points)):
+                (xa, ya), (xb, yb) = points[a], points[b]
+                dx, dy = xb - xa, yb - ya
+                gap = math.hypot(dx, dy)
+                if gap >= distance:
+                    continue
+                moved = True
+                if gap < 1e-9:  # same spot: separate along a fixed diagonal, the later risk down-right
+                    dx, dy, gap = 1.0, 1.0, math.sqrt(2)
+                push = (distance - gap) / 2 + 0.5
+                ux, uy = dx / gap * push, dy / gap * push
+                points[a] = [xa - ux, ya - uy]
+                points[b] = [xb + ux, yb + uy]
+        for point in points:
+            point[0] = min(max(point[0], area.x), area.right)
+            point[1] = min(max(point[1], area.y), area.bottom)
+        if not moved:
+            return True
+    return all(
+        math.hypot(points[a][0] - points[b][0], points[a][1] - points[b][1]) >= distance - 1e-6
+        for a in range(len(points))
+        for b in range(a + 1, len(points))
+    )
+
+
+_DIRECTIONS = ((1, 0), (-1, 0), (0, -1), (0, 1), (1, -1), (1, 1), (-1, -1), (-1, 1))
+
+
+def _candidates(cx: float, cy: float, w: float, h: float) -> list[tuple[Box, bool]]:
+    """Label boxes around a marker, nearest first; the further rings need a leader line."""
+    found = []
+    for ring, distance in enumerate((HIGHLIGHT_R + 3, HIGHLIGHT_R + 16, HIGHLIGHT_R + 30, HIGHLIGHT_R + 46)):
+        for dx, dy in _DIRECTIONS:
+            d = distance * (0.75 if dx and dy else 1.0)
+            x = cx + d if dx > 0 else cx - d - w if dx < 0 else cx - w / 2
+            y = cy + d if dy > 0 else cy - d - h if dy < 0 else cy - h / 2
+            found.append((Box(x, y, w, h), ring > 0))
+    return found
+
+
+def _free(slots: Sequence[_Slot], box: Box, fixed: Sequence[Box], header: float) -> list[Marker] | None:
+    """Markers at their positions with labels beside them, or None when they cannot all be placed cleanly."""
+    inset = HIGHLIGHT_R + 2
+    area = Box(box.x + inset, box.y + header + inset, box.w - 2 * inset, box.h - header - 2 * inset)
+    if area.w <= 0 or area.h <= 0:
+        return None
+    points = [[area.x + s.u * area.w, area.y + (1 - s.v) * area.h] for s in slots]
+    if not _spread(points, area, 2 * HIGHLIGHT_R + GAP):
+        return None
+    bounds = box.shrink(GAP)
+    circles = [_circle_box(x, y, HIGHLIGHT_R + 1) for x, y in points]
+    obstacles: list[Box] = [*fixed, *circles]
+    leaders: list[tuple[float, float, float, float]] = []
+    markers = []
+    for index, slot in enumerate(slots):
+        cx, cy = points[index]
+        w, h = text_width(slot.text, LABEL_SIZE), text_height(LABEL_SIZE)
+        for label, leader in _candidates(cx, cy, w, h):
+            if not label.inside(bounds) or any(label.overlaps(o, GAP) for o in obstacles):
+                continue
+            if any(_segment_hits(*segment, label) for segment in leaders):
+                continue
+            if leader:
+                end = _nearest_point(label, cx, cy)
+                others = [o for o in obstacles if o is not circles[index]]
+                if any(_segment_hits(cx, cy, end[0], end[1], o.shrink(-1)) for o in others):
+                    continue
+                leaders.append((cx, cy, end[0], end[1]))
+            obstacles.append(label)
+            markers.append(Marker(slot.risk, cx, cy, slot.text, label, leader))
+            break
+        else:
+            return None
+    return markers
+
+
+def count_text(count: int) -> str:
+    return f"{count} risk{'s' if count != 1 else ''}"
+
+
+def matrix_layout(
+    risks: Sequence[Risk], model: Model, *, counts: Mapping[tuple[int, int], int] | None = None
+) -> MatrixLayout:
+    """Place the grid, axes, legend, markers and labels; every box inside the chart, none on another.
+
+    With ``counts`` (active risks per (probability, impact) cell), the chart is compact: it draws
+    only ``risks`` and writes each cell's count in its corner.
+    """
+    prob, impact = model.probability.levels, model.impact.levels
+    n_cols, n_rows = len(prob), len(impact)
+    slots = _cell_slots(risks, model)
+    header = text_height(SCORE_SIZE)
+    base_w = max(120.0, round(600 / n_cols))
+    base_h = max(96.0, round(390 / n_rows))
+    label_h = text_height(AXIS_SIZE)
+    name_w = [text_width(level.name, AXIS_SIZE) + 2 * PAD for level in prob]
+    title = one_line(model.chart_title) or "Risk Matrix"
+
+    packed = {key for key, members in slots.items() if len(members) > FREE_LIMIT}
+    while True:
+        widths = [max(base_w, name_w[p]) for p in range(n_cols)]
+        heights = [max(base_h, label_h + 2 * PAD) for _ in range(n_rows)]
+        for p, i in packed:
+            w, h = _packed_size(slots[(p, i)], base_w, header)
+            widths[p - 1] = max(widths[p - 1], w)
+            heights[n_rows - i] = max(heights[n_rows - i], h)  # rows run from the highest impact down
+        for (p, i), count in (counts or {}).items():
+            score_w = text_width(str(model.score(prob[p - 1], impact[i - 1])), SCORE_SIZE)
+            widths[p - 1] = max(widths[p - 1], score_w + text_width(count_text(count), SCORE_SIZE) + 3 * PAD)
+        left = PAD + label_h + PAD + max(text_width(level.name, AXIS_SIZE) for level in impact) + PAD
+        top = PAD + text_height(TITLE_SIZE) + PAD
+        columns = [left]
+        for w in widths:
+            columns.append(columns[-1] + w)
+        rows = [top]
+        for h in heights:
+            rows.append(rows[-1] + h)
+        cells: list[Cell] = []
+        markers: list[Marker] = []
+        failed = set()
+        for row, level_i in enumerate(reversed(impact)):
+            for col, level_p in enumerate(prob):
+                key = (level_p.value, level_i.value)
+                box = Box(columns[col], rows[row], widths[col], heights[row])
+                score = model.score(level_p, level_i)
+                score_box = Box(box.x + PAD - 1, box.y + PAD - 1, text_width(str(score), SCORE_SIZE), header)
+                members = slots.get(key, [])
+                count_box = None
+                fixed = [score_box]
+                if counts is not None:
+                    count_w = text_width(count_text(counts.get(key, 0)), SCORE_SIZE)
+                    count_box = Box(box.right - PAD + 1 - count_w, box.y + PAD - 1, count_w, header)
+                    fixed.append(count_box)
+                if members and key in packed:
+                    markers.extend(_pack(members, box, header))
+                elif members:
+                    free = _free(members, box, fixed, header)
+                    if free is None:
+                        failed.add(key)
+                    else:
+                        markers.extend(free)
+                count = len(members) if counts is None else counts.get(key, 0)
+                cells.append(
+                    Cell(
+                        level_p, level_i, score, model.band_for(score), box, score_box, key in packed, count, count_box
+                    )
+                )
+        if not failed:
+            break
+        packed |= failed
+
+    grid = Box(columns[0], rows[0], columns[-1] - columns[0], rows[-1] - rows[0])
+    names_baseline = grid.bottom + PAD + ASCENT * AXIS_SIZE
+    axis_baseline = names_baseline + label_h + PAD / 2
+    width = max(grid.right + 2 * PAD, text_width(title, TITLE_SIZE) + 2 * PAD)
+    legend: list[tuple[Band, str, Box]] = []
+    x, y = grid.x, axis_baseline + (1 - ASCENT) * AXIS_SIZE + PAD + 2
+    for index, band in enumerate(model.bands):
+        text = f"{band.name} {_score_range(model, index)}"
+        entry = Box(x, y, 16 + text_width(text, LABEL_SIZE), text_height(LABEL_SIZE))
+        if legend and entry.right > width - PAD:
+            x, y = grid.x, y + entry.h + GAP * 2
+            entry = Box(x, y, entry.w, entry.h)
+        legend.append((band, text, entry))
+        x = entry.right + 3 * PAD
+    width = max(width, *(entry.right + PAD for _, _, entry in legend))
+    height = (legend[-1][2].bottom if legend else axis_baseline) + PAD
+    ordered = sorted(markers, key=lambda m: natural_key(m.risk.id))
+    return MatrixLayout(
+        model,
+        title,
+        float(width),
+        float(height),
+        grid,
+        tuple(columns),
+        tuple(rows),
+        tuple(cells),
+        tuple(ordered),
+        tuple(legend),
+        (names_baseline, axis_baseline),
+        compact=counts is not None,
+    )
+
+
+# ---------------------------------------------------------------------------- rendering
+
+
+def _num(value: float) -> str:
+    """Coordinates with at most one decimal: small, stable output."""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def risk_summary(risk: Risk) -> str:
+    """The tooltip and accessible name of a marker: id, title, score and band."""
+    return f"{risk.id}: {plain_text(risk.title)} (score {risk.score}, {risk.band.name})"
+
+
+def _cell_name(cell: Cell, model: Model) -> str:
+    return (
+        f"{cell.probability.name} {model.probability.name}, {cell.impact.name} {model.impact.name}: "
+        f"score {cell.score} ({cell.band.name})"
+    )
+
+
+def _cell_title(cell: Cell, model: Model) -> str:
+    return f"{_cell_name(cell, model)}, {count_text(cell.count)}"
+
+
+def describe(layout: MatrixLayout, highlight: str | None = None) -> str:
+    """The chart in words, for ``<desc>``: the grid, then the risks by band, highest first."""
+    model = layout.model
+    prob, impact = model.probability, model.impact
+    parts = [
+        f"{len(prob.levels)} by {len(impact.levels)} grid of {prob.name} ({prob.levels[0].name} to "
+        f"{prob.levels[-1].name}, left to right) by {impact.name} ({impact.levels[0].name} to "
+        f"{impact.levels[-1].name}, bottom to top), each cell tinted by the band of its score."
+    ]
+    count = layout.active_count
+    parts.append(f"{count} active risk{'s' if count != 1 else ''}.")
+    if layout.compact:
+        parts.append("This chart draws only the risk of this page; each cell says how many active risks it holds.")
+    if highlight is not None:
+        marker = layout.marker(highlight)
+        if marker is not None:
+            risk = marker.risk
+            parts.append(
+                f"Highlighted: {risk.id}, at {risk.probability.name} {prob.name} and "
+                f"{risk.impact.name} {impact.name} (score {risk.score}, {risk.band.name})."
+            )
+    for band in model.bands:
+        if layout.compact:
+            in_band = sum(c.count for c in layout.cells if c.band == band)
+            if in_band:
+                parts.append(f"{band.name}: {count_text(in_band)}.")
+            continue
+        ids = [m.risk.id for m in layout.markers if m.risk.band == band]
+        if ids:
+            parts.append(f"{band.name}: {', '.join(ids)}.")
+    return " ".join(parts)
+
+
+def render_svg(
+    layout: MatrixLayout,
+    href: Callable[[str], str],
+    *,
+    highlight: str | None = None,
+    standalone: bool = False,
+    id_prefix: str = "risk-matrix",
+) -> str:
+    """The chart as SVG markup on lines of their own, with no blank line (safe as a Markdown HTML block).
+
+    ``href`` gives each risk's link from where the SVG is shown. A standalone file
+    carries its own white background and dark text; inline, the chart takes the
+    page's text colour (``currentColor``), so it follows light and dark palettes.
+    """
+    width, height = _num(layout.width), _num(layout.height)
+    root = [
+        f'<svg xmlns="{SVG_NS}" class="risk-matrix" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="group" aria-labelledby="{id_prefix}-title" aria-describedby="{id_prefix}-desc" '
+        f'font-family="{escape(FONT_FAMILY)}" font-size="{_num(LABEL_SIZE)}"',
+    ]
+    if standalone:
+        root.append(' style="color:#1f2328;background:#ffffff"')
+    else:
+        root.append(' style="max-width:100%;height:auto"')
+    lines = ["".join(root) + ">"]
+    lines.append(f'<title id="{id_prefix}-title">{escape(layout.title)}</title>')
+    lines.append(f'<desc id="{id_prefix}-desc">{escape(describe(layout, highlight))}</desc>')
+    if standalone:
+        lines.append(f'<rect width="{width}" height="{height}" fill="#ffffff"/>')
+    lines.append(
+        f'<text class="risk-matrix-title" x="{_num(layout.width / 2)}" y="{_num(PAD + ASCENT * TITLE_SIZE)}" '
+        f'text-anchor="middle" font-size="{_num(TITLE_SIZE)}" font-weight="bold" fill="currentColor">'
+        f"{escape(layout.title)}</text>"
+    )
+    lines.extend(_cells(layout, highlight))
+    lines.extend(_axes(layout))
+    lines.extend(_markers(layout, href, highlight))
+    lines.extend(_legend(layout))
+    lines.append("</svg>")
+    return "\n".join(lines)
+
+
+def _cells(layout: MatrixLayout, highlight: str | None) -> list[str]:
+    highlighted = layout.marker(highlight) if highlight else None
+    lines = ['<g class="risk-matrix-cells">']
+    for cell in layout.cells:
+        box = cell.box
+        lines.append(
+            f'<g class="risk-matrix-cell" data-score="{cell.score}" data-band="{escape(cell.band.name)}">'
+            f"<title>{escape(_cell_title(cell, layout.model))}</title>"
+            f'<rect x="{_num(box.x)}" y="{_num(box.y)}" width="{_num(box.w)}" height="{_num(box.h)}" '
+            f'fill="{escape(cell.band.color)}" fill-opacity="0.2" stroke="currentColor" stroke-opacity="0.35"/>'
+            f'<text x="{_num(cell.score_box.x + 1)}" y="{_num(cell.score_box.y + ASCENT * SCORE_SIZE)}" '
+            f'font-size="{_num(SCORE_SIZE)}" font-weight="bold" fill="currentColor" fill-opacity="0.75">'
+            f"{cell.score}</text>" + _count(cell) + "</g>"
+        )
+    if highlighted is not None:
+        cell = next(
+            c
+            for c in layout.cells
+            if c.probability == highlighted.risk.probability and c.impact == highlighted.risk.impact
+        )
+        box = cell.box.shrink(1.5)
+        lines.append(
+            f'<rect class="risk-matrix-current-cell" x="{_num(box.x)}" y="{_num(box.y)}" width="{_num(box.w)}" '
+            f'height="{_num(box.h)}" fill="none" stroke="{escape(cell.band.color)}" stroke-width="3"/>'
+        )
+    lines.append("</g>")
+    return lines
+
+
+def _count(cell: Cell) -> str:
+    if cell.count_box is None:
+        return ""
+    box = cell.count_box
+    return (
+        f'<text class="risk-matrix-count" x="{_num(box.right - 1)}" y="{_num(box.y + ASCENT * SCORE_SIZE)}" '
+        f'text-anchor="end" font-size="{_num(SCORE_SIZE)}" fill="currentColor" fill-opacity="0.75">'
+        f"{count_text(cell.count)}</text>"
+    )
+
+
+def _axes(layout: MatrixLayout) -> list[str]:
+    model = layout.model
+    grid = layout.grid
+    names_baseline, axis_baseline = layout.label_rows
+    lines = [f'<g class="risk-matrix-axes" font-size="{_num(AXIS_SIZE)}" fill="currentColor">']
+    for col, level in enumerate(model.probability.levels):
+        middle = (layout.columns[col] + layout.columns[col + 1]) / 2
+        lines.append(
+            f'<text x="{_num(middle)}" y="{_num(names_baseline)}" text-anchor="middle">{escape(level.name)}</text>'
+        )
+    lines.append(
+        f'<text x="{_num(grid.x + grid.w / 2)}" y="{_num(axis_baseline)}" text-anchor="middle" font-weight="bold">'
+        f"{escape(model.probability.name.capitalize())} →</text>"
+    )
+    for row, level in enumerate(reversed(model.impact.levels)):
+        middle = (layout.rows[row] + layout.rows[row + 1]) / 2
+        baseline = middle + (ASCENT - LINE / 2) * AXIS_SIZE
+        lines.append(
+            f'<text x="{_num(grid.x - PAD)}" y="{_num(baseline)}" text-anchor="end">{escape(level.name)}</text>'
+        )
+    x = PAD + ASCENT * AXIS_SIZE
+    y = grid.y + grid.h / 2
+    lines.append(
+        f'<text x="{_num(x)}" y="{_num(y)}" transform="rotate(-90 {_num(x)} {_num(y)})" text-anchor="middle" '
+        f'font-weight="bold">{escape(model.impact.name.capitalize())} →</text>'
+    )
+    lines.append("</g>")
+    return lines
+
+
+def _markers(layout: MatrixLayout, href: Callable[[str], str], highlight: str | None) -> list[str]:
+    lines = ['<g class="risk-matrix-markers">']
+    for marker in layout.markers:
+        risk = marker.risk
+        current = risk.id == highlight
+        summary = escape(risk_summary(risk))
+        classes = "risk-matrix-marker" + (" risk-matrix-marker--current" if current else "")
+        parts = [
+            f'<a class="{classes}" href="{escape(href(risk.id))}" target="_top" data-risk-id="{escape(risk.id)}"'
+            + (' aria-current="page"' if current else "")
+            + ">",
+            f"<title>{summary}</title>",
+        ]
+        if marker.leader:
+            x2, y2 = _nearest_point(marker.label, marker.cx, marker.cy)
+            parts.append(
+                f'<line x1="{_num(marker.cx)}" y1="{_num(marker.cy)}" x2="{_num(x2)}" y2="{_num(y2)}" '
+                'stroke="currentColor" stroke-opacity="0.6"/>'
+            )
+        if current:
+            parts.append(
+                f'<circle cx="{_num(marker.cx)}" cy="{_num(marker.cy)}" r="{_num(HIGHLIGHT_R)}" '
+                f'fill="{escape(risk.band.color)}" stroke="currentColor" stroke-width="3"/>'
+            )
+        else:
+            parts.append(
+                f'<circle cx="{_num(marker.cx)}" cy="{_num(marker.cy)}" r="{_num(MARKER_R)}" '
+                f'fill="{escape(risk.band.color)}" stroke="currentColor" stroke-width="1.5"/>'
+            )
+        label = marker.label
+        weight = "bold" if current else "600"
+        # The whole reserved label box takes the click, not just the glyphs; boxes never overlap.
+        parts.append(
+            f'<rect x="{_num(label.x)}" y="{_num(label.y)}" width="{_num(label.w)}" height="{_num(label.h)}" '
+            'fill="transparent"/>'
+        )
+        parts.append(
+            f'<text x="{_num(label.x + 1)}" y="{_num(label.y + ASCENT * LABEL_SIZE)}" font-weight="{weight}" '
+            f'fill="currentColor">{escape(marker.text)}</text>'
+        )
+        parts.append("</a>")
+        lines.append("".join(parts))
+    lines.append("</g>")
+    return lines
+
+
+def _legend(layout: MatrixLayout) -> list[str]:
+    lines = ['<g class="risk-matrix-legend" fill="currentColor">']
+    for band, text, box in layout.legend:
+        lines.append(
+            f'<rect x="{_num(box.x)}" y="{_num(box.y + 1)}" width="12" height="12" fill="{escape(band.color)}" '
+            'fill-opacity="0.8" stroke="currentColor" stroke-opacity="0.35"/>'
+            f'<text x="{_num(box.x + 16)}" y="{_num(box.y + ASCENT * LABEL_SIZE)}">{escape(text)}</text>'
+        )
+    lines.append("</g>")
+    return lines
+
+
+# ---------------------------------------------------------------------------- page fragments
+
+
+def standalone_svg(layout: MatrixLayout, href: Callable[[str], str]) -> str:
+    """The chart as a file of its own, for slides and reports."""
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + render_svg(layout, href, standalone=True) + "\n"
+
+
+def matrix_figure(
+    layout: MatrixLayout,
+    href: Callable[[str], str],
+    *,
+    highlight: str | None = None,
+    file_href: str | None = None,
+    full_chart_href: str | None = None,
+    text_list: bool = True,
+) -> str:
+    """The inline chart as one raw HTML block: the SVG, a link to the file, and the chart as text.
+
+    No blank line inside, so Python-Markdown keeps it whole.
+    """
+    lines = ['<figure class="risk-matrix-figure" data-risk-matrix>', render_svg(layout, href, highlight=highlight)]
+    caption = []
+    if highlight is not None and layout.marker(highlight) is None:
+        caption.append(f"{escape(highlight)} is not on the chart: only active risks are.")
+    if layout.compact and full_chart_href:
+        caption.append(
+            f'Each cell counts its active risks; <a href="{escape(full_chart_href)}">the register\'s chart</a> '
+            f"shows all {layout.active_count}."
+        )
+    if file_href:
+        caption.append(f'<a href="{escape(file_href)}" download>Download the chart as SVG</a>')
+    if caption:
+        lines.append(f"<figcaption>{' '.join(caption)}</figcaption>")
+    lines.append("</figure>")
+    if text_list:
+        lines.append(_text_alternative(layout, href))
+    return "\n".join(lines)
+
+
+def _text_alternative(layout: MatrixLayout, href: Callable[[str], str]) -> str:
+    """Every cell with its risks, as a list any reader (and screen reader) can follow."""
+    items = []
+    for cell in sorted(layout.cells, key=lambda c: (-c.score, -c.impact.value, -c.probability.value)):
+        members = [m for m in layout.markers if m.risk.probability == cell.probability and m.risk.impact == cell.impact]
+        if not members:
+            continue
+        links = ", ".join(
+            f'<a href="{escape(href(m.risk.id))}" title="{escape(risk_summary(m.risk))}">{escape(m.risk.id)}</a>'
+            for m in members
+        )
+        items.append(f"<li>{escape(_cell_name(cell, layout.model))}: {links}</li>")
+    if not items:
+        items.append("<li>No active risks.</li>")
+    return (
+        '<details class="risk-matrix-text">\n<summary>The risk matrix as text</summary>\n<ul>\n'
+        + "\n".join(items)
+        + "\n</ul>\n</details>"
+    )

@@ -1,0 +1,238 @@
+"""`risk-register check`: the configuration and every risk file, in text, GitHub and JSON formats."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from mkdocs_risk_register.cli import github_annotation
+from mkdocs_risk_register.diagnostics import Diagnostic
+from tests.cli_helpers import commit_all, init_repo, run_cli
+from tests.helpers import REPO, build, risk_file, write_project
+
+BROKEN = {
+    "ok.md": risk_file("B-1", title="Fine"),
+    "missing-owner.md": risk_file("B-3", owner=None),
+    "unknown-level.md": risk_file("B-5", impact="Hgh"),
+    "unknown-key.md": risk_file("B-6", titel="typo"),
+    "no-front-matter.md": "# Just a heading\n",
+}
+# Worked out from the files: the opening --- is line 1, then id, title, category, probability,
+# impact (line 6), owner, status, and extra keys from line 9.
+EXPECTED = [
+    ("risks/missing-owner.md", 1, "error", "missing-key"),
+    ("risks/no-front-matter.md", 1, "error", "no-front-matter"),
+    ("risks/unknown-key.md", 9, "warning", "unknown-key"),
+    ("risks/unknown-level.md", 6, "error", "unknown-level"),
+]
+LINE = re.compile(r"^(\S+):(\d+): (error|warning): .+ \[([a-z-]+)\]$")
+
+
+def parsed(lines: list[str]) -> list[tuple[str, int, str, str]]:
+    found = []
+    for line in lines:
+        match = LINE.match(line)
+        if match:
+            found.append((match[1], int(match[2]), match[3], match[4]))
+    return sorted(found)
+
+
+def test_example_register_is_clean() -> None:
+    run = run_cli("check", cwd=REPO)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.lines == ["risk-register: 13 files checked, 13 risks: 0 errors, 0 warnings"]
+
+
+def test_broken_register_gives_one_line_per_problem_and_exit_1(tmp_path: Path) -> None:
+    write_project(tmp_path, BROKEN)
+    run = run_cli("check", cwd=tmp_path)
+    assert run.returncode == 1
+    assert run.stderr == ""
+    *problems, summary = run.lines
+    assert parsed(problems) == EXPECTED
+    assert len(problems) == len(EXPECTED)
+    assert (
+        "risks/unknown-level.md:6: error: impact 'Hgh' is not a level of impact (Low, Medium, High); "
+        "did you mean 'High'? [unknown-level]" in problems
+    )
+    assert summary == "risk-register: 5 files checked, 2 risks: 3 errors, 1 warning"
+    assert "Traceback" not in run.stdout + run.stderr
+
+
+def test_check_lines_are_the_build_log_lines(tmp_path: Path) -> None:
+    write_project(tmp_path, BROKEN)
+    run = run_cli("check", cwd=tmp_path)
+    built = build(tmp_path)
+    *problems, _ = run.lines
+    for line in problems:
+        assert line in built.log
+
+
+def test_warnings_fail_only_with_strict(tmp_path: Path) -> None:
+    write_project(tmp_path, {"a.md": risk_file("A-1", titel="typo")})
+    plain = run_cli("check", cwd=tmp_path)
+    strict = run_cli("check", "--strict", cwd=tmp_path)
+    assert plain.returncode == 0
+    assert strict.returncode == 1
+    for run in (plain, strict):
+        assert run.lines[0].startswith("risks/a.md:9: warning: unknown key 'titel'")
+        assert run.lines[0].endswith("[unknown-key]")
+
+
+def test_github_format_annotates_changed_lines(tmp_path: Path) -> None:
+    write_project(tmp_path, BROKEN)
+    run = run_cli("check", "--format", "github", cwd=tmp_path)
+    assert run.returncode == 1
+    *commands, summary = run.lines
+    assert (
+        "::error file=risks/unknown-level.md,line=6,title=unknown-level::impact 'Hgh' is not a level of impact "
+        "(Low, Medium, High); did you mean 'High'?" in commands
+    )
+    annotated = sorted(
+        (m[2], int(m[3]), m[1], m[4])
+        for m in (re.match(r"^::(error|warning) file=([^,]+),line=(\d+),title=([a-z-]+)::.+$", c) for c in commands)
+        if m
+    )
+    assert annotated == EXPECTED
+    assert len(commands) == len(EXPECTED)
+    assert summary.startswith("risk-register: 5 files checked")
+
+
+def test_github_paths_are_relative_to_the_repository_root(tmp_path: Path) -> None:
+    # mkdocs.yml in a subfolder of the repository: GitHub wants paths from the root.
+    init_repo(tmp_path)
+    write_project(tmp_path / "handbook", {"bad.md": risk_file("B-1", impact="Hgh")})
+    commit_all(tmp_path, "register")
+    run = run_cli("check", "--format", "github", cwd=tmp_path / "handbook")
+    assert run.lines[0].startswith("::error file=handbook/risks/bad.md,line=6,title=unknown-level::")
+    from_root = run_cli("-f", "handbook/mkdocs.yml", "check", "--format", "github", cwd=tmp_path)
+    assert from_root.lines[0] == run.lines[0]
+
+
+def test_github_annotation_escapes_workflow_command_syntax() -> None:
+    problem = Diagnostic("risks/a,b:c.md", 3, "warning", "100% sure\nsecond line\r", "bad-type")
+    assert github_annotation(problem) == (
+        "::warning file=risks/a%2Cb%3Ac.md,line=3,title=bad-type::100%25 sure%0Asecond line%0D"
+    )
+
+
+def test_json_format(tmp_path: Path) -> None:
+    write_project(tmp_path, BROKEN)
+    run = run_cli("check", "--format", "json", cwd=tmp_path)
+    assert run.returncode == 1
+    data = json.loads(run.stdout)
+    assert (data["ok"], data["files"], data["risks"], data["errors"], data["warnings"]) == (False, 5, 2, 3, 1)
+    assert sorted((p["path"], p["line"], p["severity"], p["code"]) for p in data["problems"]) == EXPECTED
+
+
+def test_configuration_error_names_the_key_and_its_line(tmp_path: Path) -> None:
+    write_project(tmp_path, {"a.md": risk_file()}, {"matrix": {"High": [7, 8], "Medium": [4, 6, 7], "Low": [1, 4, 5]}})
+    text = (tmp_path / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+    high_line = next(n for n, line in enumerate(text, start=1) if line.strip().startswith("High:"))
+    for output in ("text", "github"):
+        run = run_cli("check", "--format", output, cwd=tmp_path)
+        assert run.returncode == 1
+        first = run.lines[0]
+        if output == "text":
+            assert first.startswith(f"mkdocs.yml:{high_line}: error: config error in 'matrix.High': ")
+            assert first.endswith("[config-error]")
+        else:
+            assert first.startswith(f"::error file=mkdocs.yml,line={high_line},title=config-error::")
+        assert len(run.lines) == 2
+
+
+def test_missing_risks_folder_is_a_configuration_error(tmp_path: Path) -> None:
+    write_project(tmp_path, {}, {"risks_dir": "nowhere"})
+    run = run_cli("check", cwd=tmp_path)
+    assert run.returncode == 1
+    assert run.lines[0].startswith("mkdocs.yml:")
+    assert "'risks_dir'" in run.lines[0]
+    assert "nowhere" in run.lines[0]
+
+
+def test_mkdocs_yaml_tags_do_not_break_the_command(tmp_path: Path) -> None:
+    write_project(tmp_path, {"a.md": risk_file("A-1")})
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "b.md").write_text(risk_file("B-1"), encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: !ENV [SITE_NAME, 'Tagged']\n"
+        "markdown_extensions:\n"
+        "  - pymdownx.snippets:\n"
+        "      base_path: !relative $config_dir\n"
+        "  - pymdownx.superfences:\n"
+        "      custom_fences:\n"
+        "        - name: mermaid\n"
+        "          class: mermaid\n"
+        "          format: !!python/name:no_such_module.fence_code_format\n"
+        "plugins:\n"
+        "  - search\n"
+        "  - risk-register:\n"
+        "      risks_dir: !ENV [RISKS_FOLDER, risks]\n",
+        encoding="utf-8",
+    )
+    default = run_cli("check", "--format", "json", cwd=tmp_path)
+    assert default.returncode == 0, default.stderr
+    assert json.loads(default.stdout)["risks"] == 1
+    from_env = run_cli("export", cwd=tmp_path, env={"RISKS_FOLDER": "other"})
+    assert from_env.returncode == 0, from_env.stderr
+    assert [r["source"] for r in json.loads(from_env.stdout)["risks"]] == ["other/b.md"]
+
+
+def test_plugins_as_a_mapping_and_config_file_option(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    write_project(project, {"a.md": risk_file("A-1", impact="Hgh")})
+    (project / "site.yml").write_text(
+        "site_name: x\nplugins:\n  search: {}\n  risk-register:\n    top: 2\n", encoding="utf-8"
+    )
+    run = run_cli("check", "-f", "project/site.yml", cwd=tmp_path)
+    assert run.returncode == 1
+    # Paths are relative to the folder holding the configuration, wherever the command runs.
+    assert run.lines[0].startswith("risks/a.md:6: error: impact 'Hgh'")
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        ("none", "no mkdocs.yml in"),
+        ("no-plugin", "no 'risk-register' entry under 'plugins'"),
+    ],
+)
+def test_usage_errors_give_one_line_and_exit_2(tmp_path: Path, setup: str, message: str) -> None:
+    if setup == "no-plugin":
+        (tmp_path / "mkdocs.yml").write_text("site_name: x\nplugins: [search]\n", encoding="utf-8")
+    run = run_cli("check", cwd=tmp_path)
+    assert run.returncode == 2
+    assert run.stdout == ""
+    assert len(run.stderr.splitlines()) == 1
+    assert message in run.stderr
+
+
+def test_missing_file_named_with_f_exit_2(tmp_path: Path) -> None:
+    run = run_cli("-f", "nope.yml", "check", cwd=tmp_path)
+    assert run.returncode == 2
+    assert run.stderr.strip() == "risk-register: configuration file 'nope.yml' not found"
+
+
+def test_broken_yaml_in_mkdocs_yml(tmp_path: Path) -> None:
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\nplugins:\n  - risk-register: [\n", encoding="utf-8")
+    run = run_cli("check", cwd=tmp_path)
+    assert run.returncode == 1
+    assert re.match(r"^mkdocs\.yml:\d+: error: not valid YAML: .+ \[config-error\]$", run.lines[0])
+    assert "Traceback" not in run.stderr
+
+
+def test_inherited_configuration_is_followed(tmp_path: Path) -> None:
+    write_project(tmp_path, {"a.md": risk_file("A-1"), "b.md": risk_file("B-1", probability="Low")})
+    (tmp_path / "base.yml").write_text(
+        "site_name: base\nplugins:\n  - risk-register:\n      top: 1\n      max_file_size: 100\n", encoding="utf-8"
+    )
+    (tmp_path / "child.yml").write_text("INHERIT: base.yml\nsite_name: child\n", encoding="utf-8")
+    run = run_cli("export", "-f", "child.yml", cwd=tmp_path)
+    data = json.loads(run.stdout)
+    assert data["model"]["top"] == 1
+    # Both files are over the inherited 100-byte limit: each is left out with its own line.
+    assert data["left_out"] == ["risks/a.md", "risks/b.md"]
+    assert [p["code"] for p in data["problems"]] == ["file-too-large", "file-too-large"]
