@@ -31,9 +31,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from mkdocs.config import load_config
+from mkdocs.structure.files import Files
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import write_register  # noqa: E402
+from generate import write_register
 
 HERE = Path(__file__).resolve().parent
 # A fixed build date (2026-03-01 UTC), as in the tests: schedules do not drift between runs.
@@ -91,36 +93,39 @@ def base_config(theme: str) -> dict[str, Any]:
     }
 
 
-def make_plugin_project(root: Path, count: int, theme: str) -> None:
+def make_plugin_project(root: Path, count: int, theme: str, plugin_options: dict[str, Any]) -> None:
     (root / "docs").mkdir(parents=True)
     (root / "docs" / "index.md").write_text("# Home\n\nA benchmark register.\n", encoding="utf-8")
     write_register(root / "risks", count)
     config = base_config(theme)
-    config["plugins"] = ["search", "risk-register"]
+    config["plugins"] = ["search", {"risk-register": plugin_options}]
     write_config(root / "mkdocs.yml", config)
 
 
 def make_static_project(plugin_root: Path, root: Path, theme: str) -> int:
-    """Write what the plugin generates for ``plugin_root`` as plain files; return the generated page count."""
-    from mkdocs.config import load_config
-    from mkdocs.structure.files import Files
+    """Write every file the plugin adds to ``plugin_root``'s site as a plain file; return how many.
 
+    The plugin's own events produce them (pages, data files, its CSS and JavaScript),
+    so the baseline holds exactly the pages the plugin generates.
+    """
     config = load_config(str(plugin_root / "mkdocs.yml"))
     config = config.plugins.on_config(config)
-    config.plugins.on_files(Files([]), config=config)
+    files = config.plugins.on_files(Files([]), config=config)
     plugin = config.plugins["risk-register"]
     site = plugin.site
     (root / "docs").mkdir(parents=True)
     shutil.copy(plugin_root / "docs" / "index.md", root / "docs" / "index.md")
-    for src_path, content in site.all_files():
-        target = root / "docs" / src_path
+    for file in files:
+        target = root / "docs" / file.src_uri
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content, encoding="utf-8")
+        if file.src_uri in site.risk_pages:
+            target.write_text(site.render_risk_page(file.src_uri), encoding="utf-8")
+        else:
+            target.write_bytes(file.content_bytes)
 
     # The same navigation as the plugin's: Home, then the register's section; risk pages
     # listed under "Risks" only when the plugin lists them (nav_risk_pages).
-    main_pages = [src for src in site.pages if src.endswith(".md")]
-    section: list[Any] = list(main_pages)
+    section: list[Any] = [src for src in site.pages if src.endswith(".md")]
     if len(site.risk_pages) <= plugin.config.nav_risk_pages:
         section.append({"Risks": list(site.risk_pages)})
     static = base_config(theme)
@@ -128,8 +133,11 @@ def make_static_project(plugin_root: Path, root: Path, theme: str) -> int:
     static["nav"] = ["index.md", {"Risk Register": section}]
     # Pages left out of the nav are "not in nav", as the plugin marks them.
     static["not_in_nav"] = f"/{site.layout.prefix}/*.md"
+    # The stylesheet and script the plugin adds to every page.
+    static["extra_css"] = [str(item) for item in config.extra_css]
+    static["extra_javascript"] = [str(item) for item in config.extra_javascript]
     write_config(root / "mkdocs.yml", static)
-    return len(site.pages) + len(site.risk_pages)
+    return len(files)
 
 
 def run_build(root: Path, log: Path) -> tuple[float, float, dict[str, float]]:
@@ -161,10 +169,10 @@ def run_build(root: Path, log: Path) -> tuple[float, float, dict[str, float]]:
     return wall, usage.ru_maxrss / 1024, events
 
 
-def bench(count: int, runs: int, theme: str, work: Path) -> dict[str, Any]:
+def bench(count: int, runs: int, theme: str, work: Path, plugin_options: dict[str, Any]) -> dict[str, Any]:
     plugin_root, static_root = work / f"n{count}" / "plugin", work / f"n{count}" / "static"
     shutil.rmtree(work / f"n{count}", ignore_errors=True)
-    make_plugin_project(plugin_root, count, theme)
+    make_plugin_project(plugin_root, count, theme, plugin_options)
     pages = make_static_project(plugin_root, static_root, theme)
     results = {"plugin": Runs(), "static": Runs()}
     log = work / f"n{count}" / "build.log"
@@ -204,7 +212,8 @@ def print_table(rows: list[dict[str, Any]]) -> None:
     print("-" * len(header))
     for r in rows:
         print(
-            f"{r['n']:>6} {r['runs']:>4} | {r['plugin_wall_s']:>7.2f}s {r['static_wall_s']:>7.2f}s {r['wall_ratio']:>6.3f} | "
+            f"{r['n']:>6} {r['runs']:>4} | {r['plugin_wall_s']:>7.2f}s {r['static_wall_s']:>7.2f}s "
+            f"{r['wall_ratio']:>6.3f} | "
             f"{r['plugin_own_s']:>6.2f}s {r['plugin_load_s']:>5.2f}s {r['load_us_per_risk']:>7.0f} "
             f"{r['plugin_render_s']:>5.2f}s | {r['plugin_peak_mib']:>5.0f}Mi {r['static_peak_mib']:>5.0f}Mi "
             f"{r['memory_ratio']:>6.3f}"
@@ -224,16 +233,27 @@ def main() -> None:
     parser.add_argument("--theme", default="material")
     parser.add_argument("--work", type=Path, default=None, help="folder for the projects (default: a temporary one)")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="KEY=YAML",
+        help="a plugin option for both builds, e.g. nav_risk_pages=0 (repeatable)",
+    )
     args = parser.parse_args()
 
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
     work = args.work or Path(tempfile.mkdtemp(prefix="risk-bench-"))
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; work folder {work}", file=sys.stderr)
+    options = {key: yaml.safe_load(value) for key, value in (item.split("=", 1) for item in args.option)}
     rows = []
     for count in args.sizes:
         runs = args.runs_large if args.runs_large and count >= 10_000 else args.runs
-        rows.append(bench(count, runs, args.theme, work))
-    print(f"theme {args.theme}; {os.cpu_count()} CPUs; load average at the end {os.getloadavg()[0]:.2f}")
+        rows.append(bench(count, runs, args.theme, work, options))
+    print(
+        f"theme {args.theme}; plugin options {options or 'default'}; {os.cpu_count()} CPUs; "
+        f"load average at the end {os.getloadavg()[0]:.2f}"
+    )
     print_table(rows)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2), encoding="utf-8")

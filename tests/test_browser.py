@@ -13,6 +13,7 @@ import re
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -57,14 +58,13 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def _served_example(root: Path, extra: dict[str, Any]) -> Iterator[str]:
     """The example site built with local Mermaid and no web fonts, served on 127.0.0.1."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: the browser tests need Debian's chromium (`make test` installs it)")
     if not MERMAID.exists():
         pytest.fail(f"{MERMAID} is missing: run `npm ci` (`make test` does) to install Mermaid for the browser tests")
-    root = tmp_path_factory.mktemp("browser")
     for name in ("mkdocs.yml", "docs", "risks"):
         source = REPO / name
         if source.is_dir():
@@ -80,6 +80,7 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "theme": {"font": False},
         "extra_javascript": ["javascripts/mermaid.min.js"],
         "repo_url": "http://127.0.0.1/example/mkdocs-risk-register",
+        **extra,
     }
     config = root / "mkdocs.browser.yml"
     config.write_text(yaml.safe_dump(overrides), encoding="utf-8")
@@ -94,6 +95,20 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with _served_example(tmp_path_factory.mktemp("browser"), {}) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def instant_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The same site with Material's instant navigation, which swaps pages without reloading them."""
+    theme = {"font": False, "features": ["navigation.instant", "navigation.sections"]}
+    with _served_example(tmp_path_factory.mktemp("instant"), {"theme": theme}) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -137,6 +152,7 @@ def _session(browser: Browser, site_url: str, **context_options: Any) -> Iterato
 
     context.route("**/*", guard)
     session.page.on("pageerror", lambda error: session.errors.append(str(error)))
+    session.page.on("console", lambda message: message.type == "error" and session.errors.append(message.text))
     try:
         yield session
     finally:
@@ -378,3 +394,16 @@ def test_no_request_leaves_localhost(light: Session) -> None:
         light.open(path)
         light.page.wait_for_load_state("networkidle")  # late requests too (search index, fonts, icons)
     assert light.outside == []
+
+
+def test_material_instant_navigation(browser: Browser, instant_site_url: str) -> None:
+    for session in _session(browser, instant_site_url):
+        session.open("")
+        session.page.click("nav a[href$='risk-register/']")
+        session.page.wait_for_selector(".risk-register-tools")
+        assert session.page.locator("figure.risk-matrix-figure svg a.risk-matrix-marker").count() == 13
+        session.page.select_option('select[data-filter="band"]', "Proactive")
+        assert session.visible_ids() == ["RSK-006", "RSK-008", "RSK-009", "RSK-011", "RSK-012"]
+        session.page.locator('svg a[data-risk-id="RSK-011"] text').click()
+        session.page.wait_for_url(f"{instant_site_url}risk-register/RSK-011/")
+        assert (session.page.locator("h1").first.text_content() or "").startswith("RSK-011: ")

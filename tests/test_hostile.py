@@ -68,7 +68,7 @@ def test_corpus_builds_and_lists_every_problem(tmp_path: Path) -> None:
     """The whole corpus in one real build: no traceback, every diagnostic in the log, every
     refused file named on the register page, and hostile values shown as text."""
     root = tmp_path / "project"
-    write_project(root, {}, {"max_file_size": CORPUS_MAX_SIZE, "top": 20})
+    write_project(root, {}, {"max_file_size": CORPUS_MAX_SIZE, "top": 30})
     shutil.copytree(CORPUS, root / "risks", dirs_exist_ok=True)
     (root / "risks" / "expected.yaml").unlink()
     built = build(root)
@@ -95,10 +95,12 @@ def test_corpus_builds_and_lists_every_problem(tmp_path: Path) -> None:
     assert mitigation == "<img src=x onerror=alert(1)> | </td></tr>"
     assert all(len(row) == 10 for row in register)
     assert titles["HOST-24"] == "تسرب البيانات 😀 דליפה"
+    # Control characters are dropped; a right-to-left override is text (a browser ends its effect with the cell).
+    assert titles["HOST-34"] == "red [31m alert\u202e"
 
     # An unclosed <div> in one body does not swallow the risks after it on the top page.
     top = built.page("risk-register/top/")
-    ranked = [f"HOST-{n}" for n in (11, 12, 13, 14, 15, 23, 24, 25, 26, 27, 28, 29)]
+    ranked = [f"HOST-{n}" for n in (11, 12, 13, 14, 15, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34)]
     headings = re.findall(r"<h2[^>]*>(HOST-\d+):", top)
     assert headings == ranked
 

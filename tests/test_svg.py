@@ -23,6 +23,7 @@ from tests.helpers import REPO, build, risk_file, write_project
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 SVG = "{http://www.w3.org/2000/svg}"
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 LAYOUT = SiteLayout()
 BUILD_DATE = dt.date(2026, 3, 1)
 # Cells of the default 3 x 3 grid from the reference's scoring guide (impact row, then probability).
@@ -128,7 +129,7 @@ def markers(root: ET.Element) -> list[ParsedMarker]:
         found.append(
             ParsedMarker(
                 link.attrib["data-risk-id"],
-                link.attrib["href"],
+                link.attrib[XLINK_HREF],
                 title.text or "",
                 text.text or "",
                 label_box(text),
@@ -501,3 +502,19 @@ def test_unknown_chart_format_is_a_config_error(tmp_path: Path) -> None:
     assert built.returncode != 0
     assert "chart_format" in built.log and "png" in built.log
     assert "Traceback" not in built.log
+
+
+def test_chart_links_and_assets_follow_prefix_and_flat_urls(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path, {"A-1.md": risk_file("A-1")}, {"prefix": "/reg/", "chart_format": "svg"}, use_directory_urls=False
+    )
+    built = build(root, strict=True)
+    assert built.returncode == 0, built.log
+    standalone = parse((built.site / "reg" / "risk-matrix.svg").read_text(encoding="utf-8"))
+    assert [m.href for m in markers(standalone)] == ["A-1.html"]
+    register_page = (built.site / "reg" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="risk-matrix.svg" download>' in register_page
+    page = (built.site / "reg" / "A-1.html").read_text(encoding="utf-8")
+    assert [m.href for m in markers(parse(page[page.index("<svg") : page.index("</svg>") + 6]))] == ["A-1.html"]
+    assert '<script src="assets/risk-register.js"></script>' in page
+    assert (built.site / "reg" / "assets" / "risk-register.css").is_file()

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -60,9 +60,8 @@ class SourceFile:
     """Its path on disk, as a plain string: in a large register, Path objects cost more than the reading."""
 
 
-@dataclass(frozen=True)
-class FrontMatterValue:
-    """One top-level key of the front matter."""
+class FrontMatterValue(NamedTuple):
+    """One top-level key of the front matter (a named tuple: a large register makes 100,000s of them)."""
 
     value: Any
     line: int
@@ -342,6 +341,9 @@ def parse_front_matter(path: str, front: str) -> tuple[dict[str, FrontMatterValu
     except yaml.MarkedYAMLError as error:
         line = lines.of(error.problem_mark or error.context_mark)
         message = " ".join(str(part) for part in (error.context, error.problem) if part)
+        source_lines = front.split("\n")
+        if 2 <= line <= len(source_lines) + 1 and "\t" in source_lines[line - 2]:
+            message += " (the line holds a tab: YAML indents with spaces only)"
         return Diagnostic(path, line, "error", f"front matter is not valid YAML: {message}", "yaml-error")
     except (yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError) as error:
         return Diagnostic(path, 2, "error", f"front matter is not valid YAML: {error}", "yaml-error")

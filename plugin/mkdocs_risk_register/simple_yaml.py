@@ -41,7 +41,12 @@ _SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("str", "int", 
 # Characters YAML reads as something other than ordinary text, or that this reader leaves to PyYAML:
 # tabs, carriage returns, NEL and the Unicode line separators, the BOM, C0/C1 controls.
 _UNUSUAL = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
-_KEY = re.compile(r"([A-Za-z][A-Za-z0-9_-]*):(?= |$)")
+# One key: its line (with nothing after the colon, or spaces and the value's first line), then
+# every following line that starts with a space or "-" (folded text, list items, blanks).
+_ENTRY = re.compile(r"([A-Za-z][A-Za-z0-9_-]*):(?: +(\S[^\n]*?))? *\n((?:[ -][^\n]*\n)*)")
+# Blank lines, and comment lines starting at the line's start, between keys.
+_SKIP = re.compile(r"(?:#[^\n]*\n| *\n)*")
+_QUOTES = frozenset("\"'")
 # Indicators that may start something other than a plain scalar.
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _ITEM = re.compile(r"( *)- +(\S.*)")
@@ -114,6 +119,74 @@ def _flow_list(text: str) -> tuple[list[Any], bool]:
     return items, True
 
 
+def _value(first: str | None, rest: list[str]) -> tuple[Any, str | None] | None:
+    """(value, plain source text) of one key from its first line and the indented or "- " lines after it.
+
+    None when the shape is one this reader leaves to PyYAML.
+    """
+    index = 0
+    value: Any = None
+    source: str | None = None
+    try:
+        if first is None:
+            items: list[str] = []
+            indent: str | None = None
+            while index < len(rest) and (item := _ITEM.fullmatch(rest[index].rstrip(" "))):
+                if indent is not None and item.group(1) != indent:
+                    return None
+                indent = item.group(1)
+                items.append(item.group(2))
+                index += 1
+            if not items:
+                source = ""
+            else:
+                value = []
+                for item_text in items:
+                    item_value, _, ok = _scalar(item_text)
+                    if not ok:
+                        return None
+                    value.append(item_value)
+        elif first[0] in _QUOTES:
+            value, source, ok = _scalar(first)
+            # A quoted value folded onto indented lines (as yaml.safe_dump writes long ones).
+            while not ok and index < len(rest) and rest[index][:1] == " " and rest[index].strip(" "):
+                first += " " + rest[index].strip(" ")
+                index += 1
+                value, source, ok = _scalar(first)
+            if not ok:
+                return None
+        elif first[0] == "[":
+            if first[-1] != "]":
+                return None
+            value, ok = _flow_list(first)
+            if not ok:
+                return None
+        else:
+            if not _plain_ok(first):
+                return None
+            # Further lines of a plain value are indented; they fold into one line.
+            while index < len(rest) and rest[index][:1] == " " and (chunk := rest[index].strip(" ")):
+                if not _continuation_ok(chunk):
+                    return None
+                first += " " + chunk
+                index += 1
+            source = first
+            if first[0] in _IMPLICIT:
+                value, ok = _construct(first)
+                if not ok:
+                    return None
+            else:
+                value = first  # no implicit type starts with this character: a string
+    except (ValueError, OverflowError):
+        # An impossible timestamp such as 2026-02-30: PyYAML's caller keeps the text (or nothing).
+        value = source
+    # Whatever follows the value before the next key must be blank: an indented line or a
+    # "- " item left over is something this reader does not know.
+    if any(line.strip(" ") for line in rest[index:]):
+        return None
+    return value, source
+
+
 def parse(front: str, max_nodes: int) -> list[Entry] | None:
     """The top-level entries of ``front``, in order (duplicates kept), or None to use PyYAML.
 
@@ -123,76 +196,45 @@ def parse(front: str, max_nodes: int) -> list[Entry] | None:
     """
     if _UNUSUAL.search(front):
         return None
-    lines = front.split("\n")
+    text = front + "\n"
+    end = len(text)
     entries: list[Entry] = []
     nodes = 1
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        match = _KEY.match(line)
+    skipped = _SKIP.match(text)
+    assert skipped is not None  # it matches the empty string at least
+    position = skipped.end()
+    line = 2 + text.count("\n", 0, position)
+    while position < end:
+        match = _ENTRY.match(text, position)
         if match is None:
-            if line.strip(" ") and line[0] != "#":
-                return None
-            index += 1  # a blank line or a comment
-            continue
-        key, number = match.group(1), index + 2
-        text = line[match.end() :].strip(" ")
-        index += 1
-        value: Any = None
-        source: str | None = None
-        try:
-            if not text:
-                items: list[str] = []
-                indent: str | None = None
-                while index < len(lines) and (item := _ITEM.fullmatch(lines[index].rstrip(" "))):
-                    if indent is not None and item.group(1) != indent:
-                        return None
-                    indent = item.group(1)
-                    items.append(item.group(2))
-                    index += 1
-                if not items:
-                    source = ""
-                else:
-                    value = []
-                    for item_text in items:
-                        item_value, _, ok = _scalar(item_text)
-                        if not ok:
-                            return None
-                        value.append(item_value)
-            elif text[0] == "[":
-                if text[-1] != "]":
-                    return None
-                value, ok = _flow_list(text)
-                if not ok:
-                    return None
-            elif text[0] in "\"'":
-                value, source, ok = _scalar(text)
-                # A quoted value folded onto indented lines (as yaml.safe_dump writes long ones).
-                while not ok and index < len(lines) and lines[index][:1] == " " and lines[index].strip(" "):
-                    text += " " + lines[index].strip(" ")
-                    index += 1
-                    value, source, ok = _scalar(text)
+            return None
+        key, first, rest = match.group(1, 2, 3)
+        if not rest and first is not None and _plain_ok(first):
+            # The common case, a one-line plain value, without the general path's calls.
+            source: str | None = first
+            if first[0] in _IMPLICIT:
+                try:
+                    value, ok = _construct(first)
+                except (ValueError, OverflowError):
+                    value, ok = first, True
                 if not ok:
                     return None
             else:
-                chunks = [text]
-                while index < len(lines) and lines[index][:1] == " " and lines[index].strip(" "):
-                    chunks.append(lines[index].strip(" "))
-                    index += 1
-                if not _plain_ok(text) or not all(_continuation_ok(chunk) for chunk in chunks[1:]):
-                    return None
-                source = " ".join(chunks)
-                value, ok = _construct(source)
-                if not ok:
-                    return None
-        except (ValueError, OverflowError):
-            # An impossible timestamp such as 2026-02-30: PyYAML's caller keeps the text (or nothing).
-            value = source
-        # The next line must start a new key (or be blank, a comment, or the end).
-        if index < len(lines) and lines[index][:1] in (" ", "-") and lines[index].strip(" "):
-            return None
+                value = first
+            lines = 1
+        else:
+            rest_lines = rest.split("\n")[:-1]
+            read = _value(first, rest_lines)
+            if read is None:
+                return None
+            value, source = read
+            lines = 1 + len(rest_lines)
         nodes += 2 + (len(value) if isinstance(value, list) else 0)
         if nodes > max_nodes:
             return None
-        entries.append((key, value, number, source))
+        entries.append((key, value, line, source))
+        skipped = _SKIP.match(text, match.end())
+        assert skipped is not None
+        position = skipped.end()
+        line += lines + text.count("\n", match.end(), position)
     return entries

@@ -10,8 +10,9 @@ from ..model import Model
 from ..naming import natural_key
 from ..register import Register
 from ..risk import Risk
-from .body import could_hold_level_one_heading, self_contained, shift_headings
+from .body import could_hold_level_one_heading, shift_headings
 from .html import Cell, link, table
+from .isolate import self_contained
 from .site import SiteLayout, page_name
 from .text import escape, heading_markdown, inline_html, markdown_text
 

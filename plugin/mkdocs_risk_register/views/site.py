@@ -8,13 +8,19 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+# File systems refuse names over 255 bytes: a longer id (id_pattern may allow one) is cut short.
+_MAX_NAME = 80
 
 
 def page_name(risk_id: str) -> str:
     """The file name (without .md) of a risk's page: the id itself when it is a safe name."""
-    if _SAFE_NAME.fullmatch(risk_id) and risk_id.lower() not in ("index", "top", "monitoring", "risks"):
+    if (
+        len(risk_id) <= _MAX_NAME
+        and _SAFE_NAME.fullmatch(risk_id)
+        and risk_id.lower() not in ("index", "top", "monitoring", "risks")
+    ):
         return risk_id
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", risk_id).strip("-.") or "risk"
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", risk_id)[:_MAX_NAME].strip("-.") or "risk"
     return f"{safe}-{hashlib.sha1(risk_id.encode()).hexdigest()[:8]}"
 
 

@@ -31,6 +31,10 @@ from .chart import chart_points
 from .text import escape, one_line, plain_text
 
 SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+# Markers link with xlink:href, which every browser still follows: Material's instant navigation
+# rewrites each element matching [href] with `el.href = el.href`, which throws on an SVG <a>
+# (its href is read-only) and stops the page from loading.
 FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 LABEL_SIZE = 12.0
@@ -532,8 +536,9 @@ def render_svg(
     """
     width, height = _num(layout.width), _num(layout.height)
     root = [
-        f'<svg xmlns="{SVG_NS}" class="risk-matrix" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" role="group" aria-labelledby="{id_prefix}-title" aria-describedby="{id_prefix}-desc" '
+        f'<svg xmlns="{SVG_NS}" xmlns:xlink="{XLINK_NS}" class="risk-matrix" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="group" '
+        f'aria-labelledby="{id_prefix}-title" aria-describedby="{id_prefix}-desc" '
         f'font-family="{escape(FONT_FAMILY)}" font-size="{_num(LABEL_SIZE)}"',
     ]
     if standalone:
@@ -636,7 +641,7 @@ def _markers(layout: MatrixLayout, href: Callable[[str], str], highlight: str | 
         summary = escape(risk_summary(risk))
         classes = "risk-matrix-marker" + (" risk-matrix-marker--current" if current else "")
         parts = [
-            f'<a class="{classes}" href="{escape(href(risk.id))}" target="_top" data-risk-id="{escape(risk.id)}"'
+            f'<a class="{classes}" xlink:href="{escape(href(risk.id))}" target="_top" data-risk-id="{escape(risk.id)}"'
             + (' aria-current="page"' if current else "")
             + ">",
             f"<title>{summary}</title>",
