@@ -39,6 +39,13 @@ def _table_after(heading: str) -> list[list[str]]:
     return rows[2:]  # drop header and |---| rows
 
 
+def register_header() -> list[str]:
+    """The register table's column names, as the reference prints them."""
+    lines = _text().split("\n")
+    header = lines[lines.index("## Risk Register") + 2]
+    return [cell.strip() for cell in header.strip().strip("|").split(" | ")]
+
+
 def register_rows() -> list[ReferenceRow]:
     return [
         ReferenceRow(r[0], r[1].strip("*"), r[2], r[3], r[4], int(r[5]), r[6], r[7], r[8], r[9])

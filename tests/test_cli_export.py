@@ -8,6 +8,7 @@ import json
 import shutil
 from pathlib import Path
 
+from tests import reference
 from tests.cli_helpers import run_cli
 from tests.helpers import REPO, Built, risk_file, write_project
 
@@ -35,18 +36,7 @@ def test_csv_equals_the_sites_risks_csv(example_site: Built) -> None:
     assert run.returncode == 0, run.stderr
     assert run.stdout == (example_site.site / "risk-register" / "risks.csv").read_text(encoding="utf-8")
     rows = list(csv.reader(io.StringIO(run.stdout)))
-    assert rows[0] == [
-        "ID",
-        "Risk",
-        "Category",
-        "Prob",
-        "Impact",
-        "Score",
-        "Mitigation",
-        "Contingency",
-        "Owner",
-        "Status",
-    ]
+    assert rows[0] == reference.register_header()
     assert [row[0] for row in rows[1:4]] == ["RSK-001", "RSK-002", "RSK-003"]
     assert len(rows) == 14
 

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import html
+import time
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,7 @@ from markdown_it import MarkdownIt
 
 from mkdocs_risk_register import simple_yaml
 from mkdocs_risk_register.loader import MAX_YAML_NODES, parse_front_matter, split_front_matter
-from mkdocs_risk_register.views.text import inline_html, markdown_text, one_line, plain_text
+from mkdocs_risk_register.views.text import escape, inline_html, markdown_text, one_line, plain_text
 from tests.helpers import REPO
 
 SCALARS = [
@@ -306,9 +308,30 @@ def test_inline_text_fast_paths_agree_with_markdown_it(text: str) -> None:
     assert inline_html(text) == MARKDOWN_IT.renderInline(slow_one_line(text)).strip()
     assert plain_text(text) == slow_plain_text(text)
     assert markdown_text(text) == slow_markdown_text(text)
+    assert escape(text) == html.escape(text, quote=True)
 
 
 def test_inline_html_by_hand() -> None:
     assert inline_html('Plain "quoted" <b> & it\'s') == "Plain &quot;quoted&quot; &lt;b&gt; &amp; it's"
     assert inline_html("Use `tsvector`\nsearch") == "Use <code>tsvector</code> search"
     assert plain_text("**Bold** and `code`") == "Bold and code"
+
+
+def test_long_lines_are_read_in_linear_time() -> None:
+    """A hostile file of long runs of spaces must not make the reader backtrack for minutes."""
+    spaces = " " * 200_000
+    cases = [
+        f"key: a{spaces}b",
+        f"key:{spaces}",
+        f"- {spaces}x",
+        f"k: [{spaces}a",
+        f"k: '{spaces}",
+        f"{spaces}x",
+        "a: b\n" * 20_000,
+        "a:\n" + "- x\n" * 20_000,
+    ]
+    start = time.perf_counter()
+    for front in cases:
+        parse_front_matter("r.md", front)
+    # Linear reading takes a few hundredths of a second here; quadratic backtracking, hours.
+    assert time.perf_counter() - start < 5

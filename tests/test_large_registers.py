@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
+from mkdocs_risk_register.deferred import defer
 from mkdocs_risk_register.model import model_from_settings
 from mkdocs_risk_register.register import FileCache, load_register
+from mkdocs_risk_register.views.site_files import RISK_PAGE_MARKERS
+from mkdocs_risk_register.views.svg import matrix_layout, risk_page_layout
 from tests.helpers import build, risk_file, write_project
 
 DATE = dt.date(2026, 3, 1)
@@ -109,3 +113,70 @@ def test_the_serve_cache_keeps_reporting_a_broken_file(tmp_path: Path) -> None:
         assert register.left_out == ("risks/R-2.md",)
         assert [p.code for p in register.problems] == ["yaml-error"]
     assert cache.checked == 0
+
+
+def test_risk_page_charts_of_a_large_register_match_their_full_layout(tmp_path: Path) -> None:
+    """Risk pages share one compact grid and place only their own risk: the same chart as laying it all out."""
+    risks = tmp_path / "risks"
+    levels = ("Low", "Medium", "High")
+    for n in range(1, 161):
+        chart = [round((n * 37 % 100) / 100, 2), round((n * 61 % 100) / 100, 2)] if n % 3 else None
+        _write(
+            risks / f"R-{n}.md",
+            risk_file(
+                f"R-{n}",
+                probability=levels[n % 3],
+                impact=levels[n // 3 % 3],
+                status="Closed" if n % 10 == 0 else "Open",
+                chart=chart,
+            ),
+        )
+    register = load_register(risks, model_from_settings({}), base_dir=tmp_path, build_date=DATE)
+    full = matrix_layout(register.risks, register.model)
+    base = matrix_layout([], register.model, counts=full.counts)
+    assert len(full.markers) > RISK_PAGE_MARKERS  # a register whose risk pages draw the compact chart
+    for risk in register.risks:
+        expected = matrix_layout([risk] if risk.active else [], register.model, counts=full.counts)
+        assert risk_page_layout(base, risk) == expected, risk.id
+
+
+def test_generated_blocks_held_back_from_markdown_come_back_whole() -> None:
+    table = "<table data-risk-register-table>\n" + "\n".join(
+        f'<tr id="risk-R-{n}"><td>R-{n}</td></tr>' for n in range(200)
+    )
+    table += "\n</table>"
+    page = f"# Risk Register\n\nSome text.\n\n{table}\n\n## After\n\nMore text.\n"
+    held = defer(page)
+    assert len(held.blocks) == 1 and table not in held.markdown
+    assert held.markdown.startswith("# Risk Register\n\nSome text.\n\n<div ")
+    assert "risk-R-0" in held.anchor_ids() and "risk-R-199" in held.anchor_ids()
+    rendered = held.markdown.replace("# Risk Register", "<h1>Risk Register</h1>")
+    filled, missing = held.fill(rendered)
+    assert missing == 0 and table in filled and "data-risk-register-block" not in filled
+    assert defer("# Small\n\n<table><tr><td>x</td></tr></table>\n").blocks == []  # small blocks stay
+    last = defer(f"# Calendar\n\n{table}\n")  # a page ending with the block, and a line break
+    assert last.blocks == [table] and last.markdown.endswith("></div>\n")
+
+
+def test_links_to_register_rows_pass_the_anchor_check(tmp_path: Path) -> None:
+    risks = {f"r{n}.md": risk_file(f"R-{n}", title=f"Risk {n} " + "long title " * 20) for n in range(1, 30)}
+    root = write_project(tmp_path, risks, validation={"anchors": "warn"})
+    (root / "docs" / "index.md").write_text(
+        "# Home\n\nSee [the first row](risk-register/index.md#risk-R-1).\n", encoding="utf-8"
+    )
+    built = build(root, strict=True)
+    assert built.returncode == 0, built.log
+    assert 'id="risk-R-1"' in built.page("risk-register/")  # the row is in the page, with its id
+
+    (root / "docs" / "index.md").write_text("# Home\n\n[No such row](risk-register/index.md#risk-R-99).\n")
+    broken = build(root, strict=True)
+    assert broken.returncode != 0 and "risk-R-99" in broken.log
+
+
+def test_each_risk_is_found_by_search_on_its_own_page(tmp_path: Path) -> None:
+    risks = {f"r{n}.md": risk_file(f"R-{n}", title=f"Quokka hazard {n} " + "words " * 20) for n in range(1, 30)}
+    built = build(write_project(tmp_path, risks, plugins=["search", {"risk-register": {}}]), strict=True)
+    assert built.returncode == 0, built.log
+    index = json.loads((built.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    found = {doc["location"] for doc in index["docs"] if "Quokka hazard 7 " in doc["text"] + doc["title"]}
+    assert "risk-register/R-7/" in found

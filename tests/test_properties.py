@@ -39,6 +39,7 @@ from mkdocs_risk_register.register import Register, assemble, check_file
 from mkdocs_risk_register.risk import Risk
 from mkdocs_risk_register.views.site import SiteLayout
 from mkdocs_risk_register.views.site_files import RenderOptions, generate_site
+from tests import reference
 from tests.helpers import REPO, build, html_tables
 
 EXAMPLES = int(os.environ.get("RISK_REGISTER_EXAMPLES", "150"))
@@ -55,7 +56,7 @@ PROPERTY_SETTINGS = settings(
 BUILD_SETTINGS = settings(PROPERTY_SETTINGS, max_examples=BUILD_EXAMPLES, phases=[Phase.generate])
 
 REQUIRED_KEYS = ("id", "title", "category", "probability", "impact", "owner", "status")
-COLUMNS = ["ID", "Risk", "Category", "Prob", "Impact", "Score", "Mitigation", "Contingency", "Owner", "Status"]
+COLUMNS = reference.register_header()
 RULE_CODES = {
     "no-front-matter",
     "yaml-error",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import posixpath
 from importlib import resources
 from pathlib import Path
 from typing import Any, cast
@@ -15,6 +16,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from .config import RiskRegisterConfig, issue_url_pattern, model_settings
+from .deferred import Deferred, defer
 from .diagnostics import ConfigError
 from .model import Model, model_from_settings
 from .nav import arrange
@@ -23,6 +25,9 @@ from .views.site import SiteLayout
 from .views.site_files import ChartFormat, GeneratedSite, RenderOptions, generate_site
 
 log = get_plugin_logger(__name__)
+
+# How a risk page's chart starts (views.svg.matrix_figure): the one block of a risk page held back.
+RISK_PAGE_CHART = '<figure class="risk-matrix-figure"'
 
 # Shipped with the package and added to every site: the table's sort and filter, the chart's styles.
 ASSETS = ("risk-register.css", "risk-register.js")
@@ -41,6 +46,8 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
         self.base_dir = Path()
         self.site: GeneratedSite | None = None
         self.cache: FileCache | None = None
+        # Large generated HTML blocks by page, held back from MkDocs until the page is written.
+        self.deferred: dict[str, Deferred] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps one plugin instance across `mkdocs serve` rebuilds,
@@ -85,24 +92,36 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
         )
         self.site = generate_site(register, layout, options)
 
+        self.deferred = {}
+        top = layout.src("top.md")
         for src_path, content in self.site.pages.items():
-            self._add(files, File.generated(config, src_path, content=content))
+            given = content
+            if src_path.endswith(".md") and src_path != top:  # all generated HTML; the top page holds risk bodies
+                held = defer(content)
+                if held.blocks:
+                    self.deferred[src_path] = held
+                    given = held.markdown
+            self._add(files, File.generated(config, src_path, content=given))
         for name in ASSETS:
             asset = resources.files("mkdocs_risk_register").joinpath("assets", name).read_text(encoding="utf-8")
             self._add(files, File.generated(config, asset_src(self.config.prefix, name), content=asset))
         in_nav = config.nav is None and len(self.site.risk_pages) <= self.config.nav_risk_pages
-        docs_dir = Path(config.docs_dir)
+        inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
+        # Paths as strings, one relative path for all: thousands of Path objects cost more than the pages.
+        base_dir = str(self.base_dir)
+        base_from_docs = Path(os.path.relpath(base_dir, config.docs_dir)).as_posix()
+        existing = files.src_uris
         for src_path, risk in self.site.risk_pages.items():
             # Backed by the risk file itself, so `mkdocs serve --dirty` rebuilds only what changed.
-            risk_file = self.base_dir / risk.source
             file = File.generated(
-                config,
-                src_path,
-                abs_src_path=str(risk_file),
-                inclusion=InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV,
+                config, src_path, abs_src_path=os.path.join(base_dir, risk.source), inclusion=inclusion
             )
-            file.edit_uri = Path(os.path.relpath(risk_file, docs_dir)).as_posix()
-            self._add(files, file)
+            # The edit link opens the risk file: its path from docs_dir.
+            file.edit_uri = posixpath.normpath(f"{base_from_docs}/{risk.source}")
+            if src_path in existing:
+                self._add(files, file)  # replaces a hand-written page, with a warning
+            else:
+                files.append(file)
         return files
 
     def _add(self, files: Files, file: File) -> None:
@@ -122,8 +141,30 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
 
     def on_page_read_source(self, /, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.site is not None and page.file.src_uri in self.site.risk_pages:
-            return self.site.render_risk_page(page.file.src_uri)
+            # Only the generated chart is held back: the body is the author's Markdown.
+            held = defer(self.site.render_risk_page(page.file.src_uri), openers=(RISK_PAGE_CHART,))
+            if held.blocks:
+                self.deferred[page.file.src_uri] = held
+            return held.markdown
         return None
+
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        held = self.deferred.get(page.file.src_uri)
+        if held is not None and page.present_anchor_ids is not None:
+            page.present_anchor_ids |= held.anchor_ids()  # for MkDocs' check of links to #anchors
+        return html
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        held = self.deferred.pop(page.file.src_uri, None)
+        if held is None:
+            return output
+        output, missing = held.fill(output)
+        if missing:
+            log.warning(
+                f"{page.file.src_uri}: {missing} generated block(s) could not be put back into the page; "
+                "another plugin or the theme changed the page's placeholders"
+            )
+        return output
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.risks_dir))

@@ -41,11 +41,12 @@ _SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("str", "int", 
 # Characters YAML reads as something other than ordinary text, or that this reader leaves to PyYAML:
 # tabs, carriage returns, NEL and the Unicode line separators, the BOM, C0/C1 controls.
 _UNUSUAL = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
-# One key: its line (with nothing after the colon, or spaces and the value's first line), then
-# every following line that starts with a space or "-" (folded text, list items, blanks).
-_ENTRY = re.compile(r"([A-Za-z][A-Za-z0-9_-]*):(?: +(\S[^\n]*?))? *\n((?:[ -][^\n]*\n)*)")
-# Blank lines, and comment lines starting at the line's start, between keys.
-_SKIP = re.compile(r"(?:#[^\n]*\n| *\n)*")
+# One key: blank and comment lines before it, its line (nothing after the colon, or spaces and
+# the value's first line), then every following line that starts with a space or "-" (folded
+# text, list items, blanks). Greedy and unambiguous, so matching stays linear in the text.
+_ENTRY = re.compile(r"((?:#[^\n]*\n| *\n)*)([A-Za-z][A-Za-z0-9_-]*):(?: +(\S[^\n]*)| *)\n((?:[ -][^\n]*\n)*)")
+# What may follow the last key: blank and comment lines.
+_TAIL = re.compile(r"(?:#[^\n]*\n| *\n)*")
 _QUOTES = frozenset("\"'")
 # Indicators that may start something other than a plain scalar.
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
@@ -197,18 +198,19 @@ def parse(front: str, max_nodes: int) -> list[Entry] | None:
     if _UNUSUAL.search(front):
         return None
     text = front + "\n"
-    end = len(text)
     entries: list[Entry] = []
     nodes = 1
-    skipped = _SKIP.match(text)
-    assert skipped is not None  # it matches the empty string at least
-    position = skipped.end()
-    line = 2 + text.count("\n", 0, position)
-    while position < end:
-        match = _ENTRY.match(text, position)
-        if match is None:
-            return None
-        key, first, rest = match.group(1, 2, 3)
+    line = 2
+    position = 0
+    end = len(text)
+    # Matched at each position in turn, never searched for: a search would rescan long lines.
+    while position < end and (match := _ENTRY.match(text, position)) is not None:
+        position = match.end()
+        skipped, key, first, rest = match.groups()
+        if skipped:
+            line += skipped.count("\n")
+        if first is not None:
+            first = first.rstrip(" ")
         if not rest and first is not None and _plain_ok(first):
             # The common case, a one-line plain value, without the general path's calls.
             source: str | None = first
@@ -233,8 +235,7 @@ def parse(front: str, max_nodes: int) -> list[Entry] | None:
         if nodes > max_nodes:
             return None
         entries.append((key, value, line, source))
-        skipped = _SKIP.match(text, match.end())
-        assert skipped is not None
-        position = skipped.end()
-        line += lines + text.count("\n", match.end(), position)
+        line += lines
+    if _TAIL.fullmatch(text, position) is None:
+        return None
     return entries

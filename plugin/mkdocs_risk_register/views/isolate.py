@@ -19,9 +19,10 @@ from markdown import Markdown
 from markdown.htmlparser import HTMLExtractor
 
 _SENTINEL = "risk-register-end-of-body"
-# What later bodies may hold, after the heading that must survive: every closer a body could pair with.
+# What later bodies may hold, after the heading that must survive: every closer a body could pair with
+# (a ';' too: Python's HTML parser leaves '&#' unread until a ';' follows, then reads on).
 _LATER = "\n\n".join(
-    ["-->", "?>", "]]>", '">', "'>", "</div>", "</pre>", "</script>", "</style>"]
+    ["a; b &amp; c > d", "-->", "?>", "]]>", '">', "'>", "</div>", "</pre>", "</script>", "</style>"]
     + [char * length for char in "`~" for length in range(3, 13)]
 )
 # Elements whose content a browser reads as text up to their end tag.

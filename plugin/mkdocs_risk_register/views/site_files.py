@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from ..register import Register
@@ -12,7 +13,7 @@ from .export import register_to_csv, register_to_json
 from .mermaid import mermaid_block, quadrant_chart
 from .pages import monitoring_page, register_page, risk_page, top_page
 from .site import SiteLayout, page_name
-from .svg import MatrixLayout, matrix_figure, matrix_layout, standalone_svg
+from .svg import MatrixLayout, matrix_figure, matrix_layout, risk_page_layout, standalone_svg
 
 ChartFormat = Literal["svg", "mermaid", "both"]
 CHART_FORMATS: tuple[ChartFormat, ...] = ("svg", "mermaid", "both")
@@ -40,6 +41,11 @@ class GeneratedSite:
     matrix: MatrixLayout
     """The SVG risk matrix, laid out once for every page that shows it."""
 
+    @cached_property
+    def compact_matrix(self) -> MatrixLayout:
+        """The risk pages' chart of a large register without its risk: laid out once for all of them."""
+        return matrix_layout([], self.register.model, counts=self.matrix.counts)
+
     def render_risk_page(self, src_path: str) -> str:
         risk = self.risk_pages[src_path]
         chart = ""
@@ -47,8 +53,7 @@ class GeneratedSite:
             name = page_name(risk.id)
             matrix = self.matrix
             if len(matrix.markers) > RISK_PAGE_MARKERS:
-                shown = [risk] if risk.active else []
-                matrix = matrix_layout(shown, self.register.model, counts=self.matrix.counts)
+                matrix = risk_page_layout(self.compact_matrix, risk)
             chart = matrix_figure(
                 matrix,
                 lambda risk_id: self.layout.risk_href(name, risk_id),

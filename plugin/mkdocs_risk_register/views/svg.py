@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..model import Band, Level, Model
@@ -462,9 +462,29 @@ def matrix_layout(
     )
 
 
+def risk_page_layout(base: MatrixLayout, risk: Risk) -> MatrixLayout:
+    """``matrix_layout([risk], model, counts=...)`` for one risk page of a large register, from ``base``.
+
+    ``base`` is the compact chart without risks (``matrix_layout([], model, counts=counts)``).
+    Its grid depends on the counts alone, so thousands of risk pages share it and each places
+    only its own marker; when that marker does not fit as placed, the full layout decides.
+    """
+    if not risk.active:
+        return base
+    model = base.model
+    ((key, members),) = _cell_slots([risk], model).items()
+    cell = next(c for c in base.cells if (c.probability.value, c.impact.value) == key)
+    fixed = [cell.score_box] if cell.count_box is None else [cell.score_box, cell.count_box]
+    markers = _free(members, cell.box, fixed, text_height(SCORE_SIZE))
+    if markers is None:
+        return matrix_layout([risk], model, counts=base.counts)
+    return replace(base, markers=tuple(markers))
+
+
 # ---------------------------------------------------------------------------- rendering
 
 
+@lru_cache(maxsize=8192)  # the same coordinates recur on every risk page of a large register
 def _num(value: float) -> str:
     """Coordinates with at most one decimal: small, stable output."""
     text = f"{value:.1f}"

@@ -86,6 +86,10 @@ def heading_markdown(text: str) -> str:
     return markdown_text(plain_text(text))
 
 
+_HTML_SPECIALS = re.compile("[&<>\"']")
+
+
 def escape(text: str) -> str:
     """HTML-escape plain text (quotes included, so it is safe in attributes too)."""
-    return html.escape(text, quote=True)
+    # Most values (names, levels, ids) have nothing to escape; the check is cheaper than the replaces.
+    return html.escape(text, quote=True) if _HTML_SPECIALS.search(text) else text

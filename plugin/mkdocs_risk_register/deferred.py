@@ -1,0 +1,67 @@
+"""Large generated HTML blocks held back from MkDocs until the page is written.
+
+The register table, the review calendar and the risk matrix are raw HTML that
+Markdown passes through unchanged. MkDocs still parses every raw HTML block
+twice with a pure-Python HTML parser (once for anchors, once for Markdown's
+raw HTML stash), and the search plugin parses the page a third time: for a
+register of 1,000 risks that is most of a rebuild under ``mkdocs serve``. So
+the plugin hands MkDocs a small placeholder for each such block and puts the
+block into the finished page. The output is the same page; what changes is
+that the blocks' text is not in the search index (each risk is found on its
+own page) and that MkDocs learns the blocks' ``id`` attributes from the
+plugin rather than from its parser.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+MIN_SIZE = 2000
+"""Smaller blocks cost MkDocs little; they stay in the Markdown."""
+PLACEHOLDER = '<div data-risk-register-block="{}"></div>'
+_CLOSERS = ("</table>", "</figure>", "</details>")
+_ID = re.compile(r'\sid="([^"]*)"')
+
+
+@dataclass
+class Deferred:
+    markdown: str
+    """The page with a placeholder for each block held back."""
+    blocks: list[str] = field(default_factory=list)
+
+    def anchor_ids(self) -> set[str]:
+        """The ``id`` attributes inside the held-back blocks, as MkDocs' own parser would find them."""
+        return {html.unescape(found) for block in self.blocks for found in _ID.findall(block)}
+
+    def fill(self, page: str) -> tuple[str, int]:
+        """The finished page with every block in place, and how many placeholders were not found."""
+        missing = 0
+        for number, block in enumerate(self.blocks):
+            marker = PLACEHOLDER.format(number)
+            if marker in page:
+                page = page.replace(marker, block, 1)
+            else:
+                missing += 1
+        return page, missing
+
+
+def defer(markdown: str, *, openers: tuple[str, ...] = ("<table", "<figure", "<details")) -> Deferred:
+    """Hold back every large block of ``markdown`` that is a generated HTML table, figure or details.
+
+    A block is a section between blank lines that starts with one of ``openers``
+    and ends with a closing table, figure or details tag. The generated pages
+    keep their HTML free of blank lines, so Markdown would pass such a section
+    through as raw HTML, unchanged.
+    """
+    sections = markdown.split("\n\n")
+    deferred = Deferred(markdown)
+    for index, section in enumerate(sections):
+        block = section.rstrip("\n")  # the page's last section keeps the final line break
+        if len(block) >= MIN_SIZE and block.startswith(openers) and block.endswith(_CLOSERS):
+            sections[index] = PLACEHOLDER.format(len(deferred.blocks)) + section[len(block) :]
+            deferred.blocks.append(block)
+    if deferred.blocks:
+        deferred.markdown = "\n\n".join(sections)
+    return deferred
