@@ -22,7 +22,8 @@ MIN_SIZE = 2000
 """Smaller blocks cost MkDocs little; they stay in the Markdown."""
 PLACEHOLDER = '<div data-risk-register-block="{}"></div>'
 _CLOSERS = ("</table>", "</figure>", "</details>")
-_ID = re.compile(r'\sid="([^"]*)"')
+# The generated HTML writes every attribute after one space: a literal start keeps the search fast.
+_ID = re.compile(r' id="([^"]*)"')
 
 
 @dataclass
@@ -30,6 +31,8 @@ class Deferred:
     markdown: str
     """The page with a placeholder for each block held back."""
     blocks: list[str] = field(default_factory=list)
+    anchors: bool = True
+    """Whether the blocks hold ids worth telling MkDocs about (a risk page's chart holds none)."""
 
     def anchor_ids(self) -> set[str]:
         """The ``id`` attributes inside the held-back blocks, as MkDocs' own parser would find them."""

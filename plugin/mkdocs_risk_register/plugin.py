@@ -16,7 +16,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from .config import RiskRegisterConfig, issue_url_pattern, model_settings
-from .deferred import Deferred, defer
+from .deferred import MIN_SIZE, PLACEHOLDER, Deferred, defer
 from .diagnostics import ConfigError
 from .model import Model, model_from_settings
 from .nav import arrange
@@ -25,9 +25,6 @@ from .views.site import SiteLayout
 from .views.site_files import ChartFormat, GeneratedSite, RenderOptions, generate_site
 
 log = get_plugin_logger(__name__)
-
-# How a risk page's chart starts (views.svg.matrix_figure): the one block of a risk page held back.
-RISK_PAGE_CHART = '<figure class="risk-matrix-figure"'
 
 # Shipped with the package and added to every site: the table's sort and filter, the chart's styles.
 ASSETS = ("risk-register.css", "risk-register.js")
@@ -140,17 +137,20 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
         return nav
 
     def on_page_read_source(self, /, *, page: Page, config: MkDocsConfig) -> str | None:
-        if self.site is not None and page.file.src_uri in self.site.risk_pages:
-            # Only the generated chart is held back: the body is the author's Markdown.
-            held = defer(self.site.render_risk_page(page.file.src_uri), openers=(RISK_PAGE_CHART,))
-            if held.blocks:
-                self.deferred[page.file.src_uri] = held
-            return held.markdown
-        return None
+        if self.site is None or page.file.src_uri not in self.site.risk_pages:
+            return None
+        src_path = page.file.src_uri
+        # Only the generated chart is held back: the body is the author's Markdown.
+        chart = self.site.risk_page_chart(src_path)
+        if len(chart) < MIN_SIZE:
+            return self.site.render_risk_page(src_path, chart_html=chart)
+        markdown = self.site.render_risk_page(src_path, chart_html=PLACEHOLDER.format(0))
+        self.deferred[src_path] = Deferred(markdown, [chart], anchors=False)
+        return markdown
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         held = self.deferred.get(page.file.src_uri)
-        if held is not None and page.present_anchor_ids is not None:
+        if held is not None and held.anchors and page.present_anchor_ids is not None:
             page.present_anchor_ids |= held.anchor_ids()  # for MkDocs' check of links to #anchors
         return html
 

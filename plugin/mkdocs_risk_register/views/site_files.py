@@ -46,21 +46,27 @@ class GeneratedSite:
         """The risk pages' chart of a large register without its risk: laid out once for all of them."""
         return matrix_layout([], self.register.model, counts=self.matrix.counts)
 
-    def render_risk_page(self, src_path: str) -> str:
+    def risk_page_chart(self, src_path: str) -> str:
+        """The chart of a risk page: the risk matrix with that risk highlighted (empty with Mermaid only)."""
         risk = self.risk_pages[src_path]
-        chart = ""
-        if self.options.chart_format != "mermaid":
-            name = page_name(risk.id)
-            matrix = self.matrix
-            if len(matrix.markers) > RISK_PAGE_MARKERS:
-                matrix = risk_page_layout(self.compact_matrix, risk)
-            chart = matrix_figure(
-                matrix,
-                lambda risk_id: self.layout.risk_href(name, risk_id),
-                highlight=risk.id,
-                full_chart_href=self.layout.href(name, "index"),
-                text_list=False,
-            )
+        if self.options.chart_format == "mermaid":
+            return ""
+        name = page_name(risk.id)
+        matrix = self.matrix
+        if len(matrix.markers) > RISK_PAGE_MARKERS:
+            matrix = risk_page_layout(self.compact_matrix, risk)
+        return matrix_figure(
+            matrix,
+            lambda risk_id: self.layout.risk_href(name, risk_id),
+            highlight=risk.id,
+            full_chart_href=self.layout.href(name, "index"),
+            text_list=False,
+        )
+
+    def render_risk_page(self, src_path: str, chart_html: str | None = None) -> str:
+        """A risk page; ``chart_html`` stands in for its chart when given (the plugin puts the chart in later)."""
+        chart = self.risk_page_chart(src_path) if chart_html is None else chart_html
+        risk = self.risk_pages[src_path]
         return risk_page(risk, self.register, self.layout, issue_url=self.options.issue_url, chart_html=chart)
 
     def all_files(self) -> Iterator[tuple[str, str]]:
