@@ -1,24 +1,18 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import REPO, Built, build
+from tests.helpers import Built, build, copy_example
 
 
 @pytest.fixture(scope="session")
 def example_site(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """The project's own site (docs/ plus the example register in risks/), built once with --strict."""
     root = tmp_path_factory.mktemp("example")
-    for name in ("mkdocs.yml", "docs", "risks"):
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, root / name)
-        else:
-            shutil.copy(source, root / name)
+    copy_example(root)
     built = build(root, strict=True)
     assert built.returncode == 0, built.log
     return built

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -35,6 +36,39 @@ class Built:
     def data(self, prefix: str = "risk-register") -> dict[str, Any]:
         loaded: dict[str, Any] = json.loads((self.site / prefix / "risks.json").read_text(encoding="utf-8"))
         return loaded
+
+
+# The contract's rule codes, and the ones this project added (docs/validation.md lists them all).
+SPEC_CODES = [
+    "no-front-matter",
+    "yaml-error",
+    "encoding",
+    "file-too-large",
+    "missing-key",
+    "unknown-key",
+    "bad-type",
+    "bad-id",
+    "duplicate-id",
+    "unknown-level",
+    "unknown-status",
+    "unknown-category",
+    "bad-chart",
+    "bad-date",
+    "score-mismatch",
+    "config-error",
+]
+EXTRA_CODES = ["duplicate-key", "unreadable", "symlink-outside", "config-warning"]
+
+
+def copy_example(root: Path) -> Path:
+    """A copy of the project's own site: mkdocs.yml, docs/ and the example register in risks/."""
+    for name in ("mkdocs.yml", "docs", "risks"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, root / name)
+        else:
+            shutil.copy(source, root / name)
+    return root
 
 
 def write_project(

@@ -26,7 +26,7 @@ import yaml
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 from tests import reference
-from tests.helpers import REPO, build
+from tests.helpers import REPO, build, copy_example
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -65,12 +65,7 @@ def _served_example(root: Path, extra: dict[str, Any]) -> Iterator[str]:
         pytest.fail(f"{CHROMIUM} is missing: the browser tests need Debian's chromium (`make test` installs it)")
     if not MERMAID.exists():
         pytest.fail(f"{MERMAID} is missing: run `npm ci` (`make test` does) to install Mermaid for the browser tests")
-    for name in ("mkdocs.yml", "docs", "risks"):
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, root / name)
-        else:
-            shutil.copy(source, root / name)
+    copy_example(root)
     (root / "docs" / "javascripts").mkdir()
     shutil.copy(MERMAID, root / "docs" / "javascripts" / "mermaid.min.js")
     # Defining window.mermaid before Material looks for it keeps Mermaid off the CDN; no Google Fonts;

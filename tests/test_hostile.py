@@ -19,7 +19,7 @@ from mkdocs_risk_register import loader
 from mkdocs_risk_register.diagnostics import Diagnostic
 from mkdocs_risk_register.model import model_from_settings
 from mkdocs_risk_register.register import check_file, load_register
-from tests.helpers import REPO, build, risk_file, table_with_header, write_project
+from tests.helpers import EXTRA_CODES, REPO, SPEC_CODES, build, risk_file, table_with_header, write_project
 
 CORPUS = Path(__file__).parent / "hostile"
 EXPECTED: dict[str, list[str]] = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))
@@ -238,27 +238,6 @@ def test_register_page_shows_a_refused_file_and_why(tmp_path: Path) -> None:
     assert problems
     assert "risks/bad.md:1" in problems.group(0) and "[encoding]" in problems.group(0)
     assert [row[0] for row in table_with_header(page, "ID")[1:]] == ["RSK-1"]
-
-
-SPEC_CODES = [
-    "no-front-matter",
-    "yaml-error",
-    "encoding",
-    "file-too-large",
-    "missing-key",
-    "unknown-key",
-    "bad-type",
-    "bad-id",
-    "duplicate-id",
-    "unknown-level",
-    "unknown-status",
-    "unknown-category",
-    "bad-chart",
-    "bad-date",
-    "score-mismatch",
-    "config-error",
-]
-EXTRA_CODES = ["duplicate-key", "unreadable", "symlink-outside", "config-warning"]
 
 
 def test_every_rule_code_is_documented() -> None:

@@ -40,7 +40,7 @@ from mkdocs_risk_register.risk import Risk
 from mkdocs_risk_register.views.site import SiteLayout
 from mkdocs_risk_register.views.site_files import RenderOptions, generate_site
 from tests import reference
-from tests.helpers import REPO, build, html_tables
+from tests.helpers import EXTRA_CODES, REPO, SPEC_CODES, build, html_tables
 
 EXAMPLES = int(os.environ.get("RISK_REGISTER_EXAMPLES", "150"))
 BUILD_EXAMPLES = max(6, EXAMPLES // 10)
@@ -57,26 +57,8 @@ BUILD_SETTINGS = settings(PROPERTY_SETTINGS, max_examples=BUILD_EXAMPLES, phases
 
 REQUIRED_KEYS = ("id", "title", "category", "probability", "impact", "owner", "status")
 COLUMNS = reference.register_header()
-RULE_CODES = {
-    "no-front-matter",
-    "yaml-error",
-    "encoding",
-    "file-too-large",
-    "missing-key",
-    "unknown-key",
-    "bad-type",
-    "bad-id",
-    "duplicate-id",
-    "unknown-level",
-    "unknown-status",
-    "unknown-category",
-    "bad-chart",
-    "bad-date",
-    "score-mismatch",
-    "duplicate-key",
-    "unreadable",
-    "symlink-outside",
-}
+# File-level codes: configuration codes never come from a risk file.
+RULE_CODES = {*SPEC_CODES, *EXTRA_CODES} - {"config-error", "config-warning"}
 
 # --- generated input -----------------------------------------------------------------
 
