@@ -5,10 +5,12 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 _DIGIT_RUNS = re.compile(r"(\d+)")
 
 
+@lru_cache(maxsize=65536)  # ids are sorted by several views of a register of thousands
 def natural_key(text: str) -> tuple[tuple[tuple[int, int | str], ...], str]:
     """Sort key comparing runs of digits by value and other runs as text.
 

@@ -56,12 +56,14 @@ def register_to_json(register: Register) -> str:
     second for 10,000 risks.
     """
     data = register_to_data(register)
+    # One encoder for every line: json.dumps with options builds a new one per call.
+    encode = json.JSONEncoder(ensure_ascii=False).encode
     lines = ["{"]
     for number, (key, value) in enumerate(data.items(), start=1):
         comma = "," if number < len(data) else ""
         name = json.dumps(key)
         if isinstance(value, list) and value:
-            items = ",\n".join("    " + json.dumps(item, ensure_ascii=False) for item in value)
+            items = ",\n".join("    " + encode(item) for item in value)
             lines += [f"  {name}: [", items, f"  ]{comma}"]
         else:
             text = json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  ")
@@ -73,7 +75,9 @@ def register_to_json(register: Register) -> str:
 def _cell(value: str | int) -> str | int:
     # The csv module quotes a value holding "\n" (the line terminator) but not a lone "\r",
     # which readers then take as the end of the row: write every line break as "\n".
-    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+    if isinstance(value, str) and "\r" in value:
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
 
 
 def register_to_csv(register: Register) -> str:

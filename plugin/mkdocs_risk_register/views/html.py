@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .text import escape
@@ -33,11 +33,7 @@ def table(
 
     Plain ``str`` cells are escaped; :class:`Cell` cells carry ready HTML.
     """
-    lines = [
-        f"<table{attributes(attrs)}>",
-        "<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in headers) + "</tr></thead>",
-        "<tbody>",
-    ]
+    lines = []
     for index, row in enumerate(rows):
         tr_attrs = row_attrs[index] if row_attrs else None
         cells = []
@@ -47,8 +43,22 @@ def table(
             else:
                 cells.append(f"<td>{escape(cell)}</td>")
         lines.append(f"<tr{attributes(tr_attrs)}>" + "".join(cells) + "</tr>")
-    lines += ["</tbody>", "</table>"]
-    return "\n".join(lines)
+    return table_of_rows(headers, lines, attrs=attrs)
+
+
+def table_of_rows(headers: Sequence[str], rows_html: Iterable[str], *, attrs: Mapping[str, str] | None = None) -> str:
+    """:func:`table` around rows already written as ``<tr>`` lines (for tables of thousands of rows)."""
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    return "\n".join(
+        [
+            f"<table{attributes(attrs)}>",
+            f"<thead><tr>{head}</tr></thead>",
+            "<tbody>",
+            *rows_html,
+            "</tbody>",
+            "</table>",
+        ]
+    )
 
 
 def link(href: str, label_html: str, *, title: str | None = None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote
 
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -12,6 +13,7 @@ _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _MAX_NAME = 80
 
 
+@lru_cache(maxsize=65536)  # every view links to every risk: thousands of ids, many times
 def page_name(risk_id: str) -> str:
     """The file name (without .md) of a risk's page: the id itself when it is a safe name."""
     if (
@@ -42,7 +44,9 @@ class SiteLayout:
         """URL of a page named ``name`` (no extension) relative to the prefix folder."""
         if name == "index":
             return "./" if self.use_directory_urls else "index.html"
-        return f"{quote(name)}/" if self.use_directory_urls else f"{quote(name)}.html"
+        if not _SAFE_NAME.fullmatch(name):  # page names are nearly always safe: quote only the others
+            name = quote(name)
+        return f"{name}/" if self.use_directory_urls else f"{name}.html"
 
     def href(self, from_page: str, to_page: str) -> str:
         """Relative link between two pages of the prefix folder, named without extension."""

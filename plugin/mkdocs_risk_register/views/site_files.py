@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -13,7 +14,7 @@ from .export import register_to_csv, register_to_json
 from .mermaid import mermaid_block, quadrant_chart
 from .pages import monitoring_page, register_page, risk_page, top_page
 from .site import SiteLayout, page_name
-from .svg import MatrixLayout, matrix_figure, matrix_layout, risk_page_layout, standalone_svg
+from .svg import CompactChart, MatrixLayout, matrix_figure, matrix_layout, register_charts
 
 ChartFormat = Literal["svg", "mermaid", "both"]
 CHART_FORMATS: tuple[ChartFormat, ...] = ("svg", "mermaid", "both")
@@ -42,9 +43,9 @@ class GeneratedSite:
     """The SVG risk matrix, laid out once for every page that shows it."""
 
     @cached_property
-    def compact_matrix(self) -> MatrixLayout:
-        """The risk pages' chart of a large register without its risk: laid out once for all of them."""
-        return matrix_layout([], self.register.model, counts=self.matrix.counts)
+    def compact_chart(self) -> CompactChart:
+        """The risk pages' chart of a large register without its risk: drawn once for all of them."""
+        return CompactChart(matrix_layout([], self.register.model, counts=self.matrix.counts))
 
     def risk_page_chart(self, src_path: str) -> str:
         """The chart of a risk page: the risk matrix with that risk highlighted (empty with Mermaid only)."""
@@ -52,16 +53,11 @@ class GeneratedSite:
         if self.options.chart_format == "mermaid":
             return ""
         name = page_name(risk.id)
-        matrix = self.matrix
-        if len(matrix.markers) > RISK_PAGE_MARKERS:
-            matrix = risk_page_layout(self.compact_matrix, risk)
-        return matrix_figure(
-            matrix,
-            lambda risk_id: self.layout.risk_href(name, risk_id),
-            highlight=risk.id,
-            full_chart_href=self.layout.href(name, "index"),
-            text_list=False,
-        )
+        href = functools.partial(self.layout.risk_href, name)
+        full_chart_href = self.layout.href(name, "index")
+        if len(self.matrix.markers) > RISK_PAGE_MARKERS:
+            return self.compact_chart.figure(risk, href, full_chart_href)
+        return matrix_figure(self.matrix, href, highlight=risk.id, full_chart_href=full_chart_href, text_list=False)
 
     def render_risk_page(self, src_path: str, chart_html: str | None = None) -> str:
         """A risk page; ``chart_html`` stands in for its chart when given (the plugin puts the chart in later)."""
@@ -76,21 +72,16 @@ class GeneratedSite:
             yield src_path, self.render_risk_page(src_path)
 
 
-def register_chart(register: Register, layout: SiteLayout, matrix: MatrixLayout, chart_format: ChartFormat) -> str:
+def register_chart(register: Register, svg_figure: str, chart_format: ChartFormat) -> str:
     """The register page's chart: the SVG matrix, the reference's Mermaid quadrant chart, or both."""
+    if chart_format == "svg":
+        return svg_figure
     mermaid = mermaid_block(quadrant_chart(list(register.risks), register.model))
     if chart_format == "mermaid":
         return mermaid
-    svg = matrix_figure(
-        matrix,
-        lambda risk_id: layout.risk_href("index", risk_id),
-        file_href=layout.file_href("index", MATRIX_FILE),
-    )
-    if chart_format == "svg":
-        return svg
     # Below the SVG, folded: the same risks at the positions their ``chart`` values give, as in the reference.
     return (
-        f'{svg}\n\n<details class="risk-matrix-mermaid">\n'
+        f'{svg_figure}\n\n<details class="risk-matrix-mermaid">\n'
         f"<summary>Quadrant chart (Mermaid), as in the reference register</summary>\n{mermaid}\n</details>"
     )
 
@@ -98,14 +89,17 @@ def register_chart(register: Register, layout: SiteLayout, matrix: MatrixLayout,
 def generate_site(register: Register, layout: SiteLayout, options: RenderOptions | None = None) -> GeneratedSite:
     options = options or RenderOptions()
     matrix = matrix_layout(register.risks, register.model)
-    chart = register_chart(register, layout, matrix, options.chart_format)
+    # Links in the file resolve from the prefix folder, as from the register page beside it.
+    svg_figure, svg_file = register_charts(
+        matrix, functools.partial(layout.risk_href, "index"), layout.file_href("index", MATRIX_FILE)
+    )
+    chart = register_chart(register, svg_figure, options.chart_format)
     pages = {layout.src("index.md"): register_page(register, layout, chart)}
     if register.model.top:
         pages[layout.src("top.md")] = top_page(register)
     pages[layout.src("monitoring.md")] = monitoring_page(register, layout)
     pages[layout.src("risks.json")] = register_to_json(register)
     pages[layout.src("risks.csv")] = register_to_csv(register)
-    # Links in the file resolve from the prefix folder, as from the register page beside it.
-    pages[layout.src(MATRIX_FILE)] = standalone_svg(matrix, lambda risk_id: layout.risk_href("index", risk_id))
+    pages[layout.src(MATRIX_FILE)] = svg_file
     risk_pages = {layout.risk_src(risk.id): risk for risk in register.risks}
     return GeneratedSite(register, layout, options, pages, risk_pages, matrix)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -306,16 +306,14 @@ def _spread(points: list[list[float]], area: Box, distance: float) -> bool:
 _DIRECTIONS = ((1, 0), (-1, 0), (0, -1), (0, 1), (1, -1), (1, 1), (-1, -1), (-1, 1))
 
 
-def _candidates(cx: float, cy: float, w: float, h: float) -> list[tuple[Box, bool]]:
+def _candidates(cx: float, cy: float, w: float, h: float) -> Iterator[tuple[Box, bool]]:
     """Label boxes around a marker, nearest first; the further rings need a leader line."""
-    found = []
     for ring, distance in enumerate((HIGHLIGHT_R + 3, HIGHLIGHT_R + 16, HIGHLIGHT_R + 30, HIGHLIGHT_R + 46)):
         for dx, dy in _DIRECTIONS:
             d = distance * (0.75 if dx and dy else 1.0)
             x = cx + d if dx > 0 else cx - d - w if dx < 0 else cx - w / 2
             y = cy + d if dy > 0 else cy - d - h if dy < 0 else cy - h / 2
-            found.append((Box(x, y, w, h), ring > 0))
-    return found
+            yield Box(x, y, w, h), ring > 0
 
 
 def _free(slots: Sequence[_Slot], box: Box, fixed: Sequence[Box], header: float) -> list[Marker] | None:
@@ -507,37 +505,46 @@ def _cell_title(cell: Cell, model: Model) -> str:
     return f"{_cell_name(cell, model)}, {count_text(cell.count)}"
 
 
-def describe(layout: MatrixLayout, highlight: str | None = None) -> str:
-    """The chart in words, for ``<desc>``: the grid, then the risks by band, highest first."""
+def _description(layout: MatrixLayout) -> tuple[str, str]:
+    """The chart in words, for ``<desc>``, as the text before and after the sentence naming a highlighted risk."""
     model = layout.model
     prob, impact = model.probability, model.impact
-    parts = [
+    before = [
         f"{len(prob.levels)} by {len(impact.levels)} grid of {prob.name} ({prob.levels[0].name} to "
         f"{prob.levels[-1].name}, left to right) by {impact.name} ({impact.levels[0].name} to "
         f"{impact.levels[-1].name}, bottom to top), each cell tinted by the band of its score."
     ]
     count = layout.active_count
-    parts.append(f"{count} active risk{'s' if count != 1 else ''}.")
+    before.append(f"{count} active risk{'s' if count != 1 else ''}.")
     if layout.compact:
-        parts.append("This chart draws only the risk of this page; each cell says how many active risks it holds.")
-    if highlight is not None:
-        marker = layout.marker(highlight)
-        if marker is not None:
-            risk = marker.risk
-            parts.append(
-                f"Highlighted: {risk.id}, at {risk.probability.name} {prob.name} and "
-                f"{risk.impact.name} {impact.name} (score {risk.score}, {risk.band.name})."
-            )
+        before.append("This chart draws only the risk of this page; each cell says how many active risks it holds.")
+    after = []
     for band in model.bands:
         if layout.compact:
             in_band = sum(c.count for c in layout.cells if c.band == band)
             if in_band:
-                parts.append(f"{band.name}: {count_text(in_band)}.")
+                after.append(f"{band.name}: {count_text(in_band)}.")
             continue
         ids = [m.risk.id for m in layout.markers if m.risk.band == band]
         if ids:
-            parts.append(f"{band.name}: {', '.join(ids)}.")
-    return " ".join(parts)
+            after.append(f"{band.name}: {', '.join(ids)}.")
+    return " ".join(before), " ".join(after)
+
+
+def _highlight_sentence(model: Model, risk: Risk) -> str:
+    prob, impact = model.probability, model.impact
+    return (
+        f"Highlighted: {risk.id}, at {risk.probability.name} {prob.name} and "
+        f"{risk.impact.name} {impact.name} (score {risk.score}, {risk.band.name})."
+    )
+
+
+def describe(layout: MatrixLayout, highlight: str | None = None) -> str:
+    """The chart in words, for ``<desc>``: the grid, then the risks by band, highest first."""
+    before, after = _description(layout)
+    marker = layout.marker(highlight) if highlight is not None else None
+    sentence = _highlight_sentence(layout.model, marker.risk) if marker else ""
+    return " ".join(part for part in (before, sentence, after) if part)
 
 
 def render_svg(
@@ -554,6 +561,28 @@ def render_svg(
     carries its own white background and dark text; inline, the chart takes the
     page's text colour (``currentColor``), so it follows light and dark palettes.
     """
+    return _svg(layout, _drawing(layout, href, highlight), describe(layout, highlight), standalone, id_prefix)
+
+
+def _svg(layout: MatrixLayout, drawing: str, description: str, standalone: bool, id_prefix: str) -> str:
+    return "\n".join(
+        [
+            _svg_open(layout, standalone, id_prefix),
+            f'<desc id="{id_prefix}-desc">{escape(description)}</desc>',
+            _svg_title(layout, standalone),
+            drawing,
+            "</svg>",
+        ]
+    )
+
+
+def _drawing(layout: MatrixLayout, href: Callable[[str], str], highlight: str | None) -> str:
+    """Cells, axes, markers and legend: what an inline chart and its file share."""
+    return "\n".join([*_cells(layout, highlight), *_axes(layout), *_markers(layout, href, highlight), *_legend(layout)])
+
+
+def _svg_open(layout: MatrixLayout, standalone: bool, id_prefix: str) -> str:
+    """The root element and the ``<title>``; ``<desc>`` comes next."""
     width, height = _num(layout.width), _num(layout.height)
     root = [
         f'<svg xmlns="{SVG_NS}" xmlns:xlink="{XLINK_NS}" class="risk-matrix" viewBox="0 0 {width} {height}" '
@@ -565,22 +594,18 @@ def render_svg(
         root.append(' style="color:#1f2328;background:#ffffff"')
     else:
         root.append(' style="max-width:100%;height:auto"')
-    lines = ["".join(root) + ">"]
-    lines.append(f'<title id="{id_prefix}-title">{escape(layout.title)}</title>')
-    lines.append(f'<desc id="{id_prefix}-desc">{escape(describe(layout, highlight))}</desc>')
-    if standalone:
-        lines.append(f'<rect width="{width}" height="{height}" fill="#ffffff"/>')
-    lines.append(
-        f'<text class="risk-matrix-title" x="{_num(layout.width / 2)}" y="{_num(PAD + ASCENT * TITLE_SIZE)}" '
-        f'text-anchor="middle" font-size="{_num(TITLE_SIZE)}" font-weight="bold" fill="currentColor">'
-        f"{escape(layout.title)}</text>"
+    return "".join(root) + f'>\n<title id="{id_prefix}-title">{escape(layout.title)}</title>'
+
+
+def _svg_title(layout: MatrixLayout, standalone: bool) -> str:
+    """The background of a standalone file, and the chart's visible title."""
+    width, height = _num(layout.width), _num(layout.height)
+    background = f'<rect width="{width}" height="{height}" fill="#ffffff"/>\n' if standalone else ""
+    return (
+        f'{background}<text class="risk-matrix-title" x="{_num(layout.width / 2)}" '
+        f'y="{_num(PAD + ASCENT * TITLE_SIZE)}" text-anchor="middle" font-size="{_num(TITLE_SIZE)}" '
+        f'font-weight="bold" fill="currentColor">{escape(layout.title)}</text>'
     )
-    lines.extend(_cells(layout, highlight))
-    lines.extend(_axes(layout))
-    lines.extend(_markers(layout, href, highlight))
-    lines.extend(_legend(layout))
-    lines.append("</svg>")
-    return "\n".join(lines)
 
 
 def _cells(layout: MatrixLayout, highlight: str | None) -> list[str]:
@@ -603,13 +628,18 @@ def _cells(layout: MatrixLayout, highlight: str | None) -> list[str]:
             for c in layout.cells
             if c.probability == highlighted.risk.probability and c.impact == highlighted.risk.impact
         )
-        box = cell.box.shrink(1.5)
-        lines.append(
-            f'<rect class="risk-matrix-current-cell" x="{_num(box.x)}" y="{_num(box.y)}" width="{_num(box.w)}" '
-            f'height="{_num(box.h)}" fill="none" stroke="{escape(cell.band.color)}" stroke-width="3"/>'
-        )
+        lines.append(_current_cell(cell))
     lines.append("</g>")
     return lines
+
+
+def _current_cell(cell: Cell) -> str:
+    """The frame around the cell of a page's own risk."""
+    box = cell.box.shrink(1.5)
+    return (
+        f'<rect class="risk-matrix-current-cell" x="{_num(box.x)}" y="{_num(box.y)}" width="{_num(box.w)}" '
+        f'height="{_num(box.h)}" fill="none" stroke="{escape(cell.band.color)}" stroke-width="3"/>'
+    )
 
 
 def _count(cell: Cell) -> str:
@@ -655,48 +685,50 @@ def _axes(layout: MatrixLayout) -> list[str]:
 
 def _markers(layout: MatrixLayout, href: Callable[[str], str], highlight: str | None) -> list[str]:
     lines = ['<g class="risk-matrix-markers">']
-    for marker in layout.markers:
-        risk = marker.risk
-        current = risk.id == highlight
-        summary = escape(risk_summary(risk))
-        classes = "risk-matrix-marker" + (" risk-matrix-marker--current" if current else "")
-        parts = [
-            f'<a class="{classes}" xlink:href="{escape(href(risk.id))}" target="_top" data-risk-id="{escape(risk.id)}"'
-            + (' aria-current="page"' if current else "")
-            + ">",
-            f"<title>{summary}</title>",
-        ]
-        if marker.leader:
-            x2, y2 = _nearest_point(marker.label, marker.cx, marker.cy)
-            parts.append(
-                f'<line x1="{_num(marker.cx)}" y1="{_num(marker.cy)}" x2="{_num(x2)}" y2="{_num(y2)}" '
-                'stroke="currentColor" stroke-opacity="0.6"/>'
-            )
-        if current:
-            parts.append(
-                f'<circle cx="{_num(marker.cx)}" cy="{_num(marker.cy)}" r="{_num(HIGHLIGHT_R)}" '
-                f'fill="{escape(risk.band.color)}" stroke="currentColor" stroke-width="3"/>'
-            )
-        else:
-            parts.append(
-                f'<circle cx="{_num(marker.cx)}" cy="{_num(marker.cy)}" r="{_num(MARKER_R)}" '
-                f'fill="{escape(risk.band.color)}" stroke="currentColor" stroke-width="1.5"/>'
-            )
-        label = marker.label
-        weight = "bold" if current else "600"
-        # The whole reserved label box takes the click, not just the glyphs; boxes never overlap.
-        parts.append(
-            f'<rect x="{_num(label.x)}" y="{_num(label.y)}" width="{_num(label.w)}" height="{_num(label.h)}" '
-            'fill="transparent"/>'
-        )
-        parts.append(
-            f'<text x="{_num(label.x + 1)}" y="{_num(label.y + ASCENT * LABEL_SIZE)}" font-weight="{weight}" '
-            f'fill="currentColor">{escape(marker.text)}</text>'
-        )
-        parts.append("</a>")
-        lines.append("".join(parts))
+    lines.extend(_marker(marker, href(marker.risk.id), marker.risk.id == highlight) for marker in layout.markers)
     lines.append("</g>")
     return lines
+
+
+def _marker(marker: Marker, href: str, current: bool) -> str:
+    risk = marker.risk
+    summary = escape(risk_summary(risk))
+    classes = "risk-matrix-marker" + (" risk-matrix-marker--current" if current else "")
+    parts = [
+        f'<a class="{classes}" xlink:href="{escape(href)}" target="_top" data-risk-id="{escape(risk.id)}"'
+        + (' aria-current="page"' if current else "")
+        + ">",
+        f"<title>{summary}</title>",
+    ]
+    if marker.leader:
+        x2, y2 = _nearest_point(marker.label, marker.cx, marker.cy)
+        parts.append(
+            f'<line x1="{_num(marker.cx)}" y1="{_num(marker.cy)}" x2="{_num(x2)}" y2="{_num(y2)}" '
+            'stroke="currentColor" stroke-opacity="0.6"/>'
+        )
+    if current:
+        parts.append(
+            f'<circle cx="{_num(marker.cx)}" cy="{_num(marker.cy)}" r="{_num(HIGHLIGHT_R)}" '
+            f'fill="{escape(risk.band.color)}" stroke="currentColor" stroke-width="3"/>'
+        )
+    else:
+        parts.append(
+            f'<circle cx="{_num(marker.cx)}" cy="{_num(marker.cy)}" r="{_num(MARKER_R)}" '
+            f'fill="{escape(risk.band.color)}" stroke="currentColor" stroke-width="1.5"/>'
+        )
+    label = marker.label
+    weight = "bold" if current else "600"
+    # The whole reserved label box takes the click, not just the glyphs; boxes never overlap.
+    parts.append(
+        f'<rect x="{_num(label.x)}" y="{_num(label.y)}" width="{_num(label.w)}" height="{_num(label.h)}" '
+        'fill="transparent"/>'
+    )
+    parts.append(
+        f'<text x="{_num(label.x + 1)}" y="{_num(label.y + ASCENT * LABEL_SIZE)}" font-weight="{weight}" '
+        f'fill="currentColor">{escape(marker.text)}</text>'
+    )
+    parts.append("</a>")
+    return "".join(parts)
 
 
 def _legend(layout: MatrixLayout) -> list[str]:
@@ -716,7 +748,22 @@ def _legend(layout: MatrixLayout) -> list[str]:
 
 def standalone_svg(layout: MatrixLayout, href: Callable[[str], str]) -> str:
     """The chart as a file of its own, for slides and reports."""
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + render_svg(layout, href, standalone=True) + "\n"
+    return _standalone_file(render_svg(layout, href, standalone=True))
+
+
+def _standalone_file(svg: str) -> str:
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{svg}\n'
+
+
+def register_charts(layout: MatrixLayout, href: Callable[[str], str], file_href: str) -> tuple[str, str]:
+    """The register page's figure (``matrix_figure``) and the file (``standalone_svg``): one drawing for both.
+
+    ``href`` serves both, as the file sits beside the register page.
+    """
+    drawing, description = _drawing(layout, href, None), describe(layout)
+    figure = _figure(_svg(layout, drawing, description, False, "risk-matrix"), _caption(layout, None, file_href, None))
+    file = _standalone_file(_svg(layout, drawing, description, True, "risk-matrix"))
+    return f"{figure}\n{_text_alternative(layout, href)}", file
 
 
 def matrix_figure(
@@ -732,10 +779,18 @@ def matrix_figure(
 
     No blank line inside, so Python-Markdown keeps it whole.
     """
-    lines = ['<figure class="risk-matrix-figure" data-risk-matrix>', render_svg(layout, href, highlight=highlight)]
+    shown = highlight is None or layout.marker(highlight) is not None
+    figure = _figure(
+        render_svg(layout, href, highlight=highlight),
+        _caption(layout, None if shown else highlight, file_href, full_chart_href),
+    )
+    return f"{figure}\n{_text_alternative(layout, href)}" if text_list else figure
+
+
+def _caption(layout: MatrixLayout, missing: str | None, file_href: str | None, full_chart_href: str | None) -> str:
     caption = []
-    if highlight is not None and layout.marker(highlight) is None:
-        caption.append(f"{escape(highlight)} is not on the chart: only active risks are.")
+    if missing is not None:
+        caption.append(f"{escape(missing)} is not on the chart: only active risks are.")
     if layout.compact and full_chart_href:
         caption.append(
             f'Each cell counts its active risks; <a href="{escape(full_chart_href)}">the register\'s chart</a> '
@@ -743,12 +798,71 @@ def matrix_figure(
         )
     if file_href:
         caption.append(f'<a href="{escape(file_href)}" download>Download the chart as SVG</a>')
-    if caption:
-        lines.append(f"<figcaption>{' '.join(caption)}</figcaption>")
-    lines.append("</figure>")
-    if text_list:
-        lines.append(_text_alternative(layout, href))
-    return "\n".join(lines)
+    return " ".join(caption)
+
+
+def _figure(svg: str, caption: str) -> str:
+    caption_html = f"\n<figcaption>{caption}</figcaption>" if caption else ""
+    return f'<figure class="risk-matrix-figure" data-risk-matrix>\n{svg}{caption_html}\n</figure>'
+
+
+class CompactChart:
+    """The risk pages' chart of a large register: the grid drawn once, then each page's own marker.
+
+    ``base`` is the compact chart without risks (``matrix_layout([], model, counts=counts)``).
+    Thousands of risk pages share its grid, axes, legend and counts, so a page adds only its
+    marker, the frame of its cell and a sentence of the description: the same SVG as
+    ``matrix_figure(risk_page_layout(base, risk), ...)``, at a fraction of the cost.
+    """
+
+    def __init__(self, base: MatrixLayout) -> None:
+        self.base = base
+        self._before, self._after = _description(base)
+        cells = _cells(base, None)
+        self._head = _svg_open(base, False, "risk-matrix")
+        self._grid = "\n".join([_svg_title(base, False), *cells[:-1]])
+        self._frames = {(c.probability.value, c.impact.value): _current_cell(c) for c in base.cells}
+        self._axes = "\n".join(_axes(base))
+        self._tail = "\n".join([*_legend(base), "</svg>"])
+        self._places: dict[tuple[int, int, tuple[float, float] | None, float], Marker | None] = {}
+
+    def figure(self, risk: Risk, href: Callable[[str], str], full_chart_href: str) -> str:
+        if not risk.active:
+            marker = None
+        else:
+            marker = self._marker(risk)
+            if marker is None:  # it does not fit the shared grid: a layout of its own
+                layout = matrix_layout([risk], self.base.model, counts=self.base.counts)
+                return matrix_figure(layout, href, highlight=risk.id, full_chart_href=full_chart_href, text_list=False)
+        lines = [self._head]
+        sentence = _highlight_sentence(self.base.model, risk) if marker else ""
+        description = " ".join(part for part in (self._before, sentence, self._after) if part)
+        lines.append(f'<desc id="risk-matrix-desc">{escape(description)}</desc>')
+        lines.append(self._grid)
+        if marker:
+            lines.append(self._frames[(risk.probability.value, risk.impact.value)])
+        lines.append("</g>")
+        lines.append(self._axes)
+        lines.append('<g class="risk-matrix-markers">')
+        if marker:
+            lines.append(_marker(marker, href(risk.id), True))
+        lines.append("</g>")
+        lines.append(self._tail)
+        return _figure("\n".join(lines), _caption(self.base, None if marker else risk.id, None, full_chart_href))
+
+    def _marker(self, risk: Risk) -> Marker | None:
+        """The risk's marker on the shared grid, None when it does not fit there.
+
+        A lone marker's place depends only on its cell, its ``chart`` value and the width of
+        its label, which most risks of a large register share: each such place is found once.
+        """
+        text = short_label(risk.id)
+        key = (risk.probability.value, risk.impact.value, risk.chart, text_width(text, LABEL_SIZE))
+        if key not in self._places:
+            layout = risk_page_layout(self.base, risk)
+            self._places[key] = layout.markers[0] if layout.cells is self.base.cells else None
+        place = self._places[key]
+        return None if place is None else Marker(risk, place.cx, place.cy, text, place.label, place.leader)
 
 
 def _text_alternative(layout: MatrixLayout, href: Callable[[str], str]) -> str:

@@ -35,17 +35,13 @@ def _markdown_it_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
+@lru_cache(maxsize=65536)  # a risk's title and actions appear on several pages
 def inline_html(text: str) -> str:
     """Inline Markdown (emphasis, code, links) as HTML; raw HTML is escaped."""
     line = one_line(text)
     if not _INLINE_SYNTAX.search(line):
         # Most values hold no syntax: skip the parse (tens of µs a value, thousands of values).
         return _markdown_it_escape(line)
-    return _render_inline(line)
-
-
-@lru_cache(maxsize=8192)
-def _render_inline(line: str) -> str:
     rendered: str = _INLINE.renderInline(line)
     return rendered.strip()
 
