@@ -8,7 +8,8 @@ files in docs_dir, reading and converting each page's Markdown, and rendering
 each page with the theme. The totals are written to STATS.json when MkDocs is
 done, with the time Python's garbage collector ran in all (``gc_total``) and while
 a plugin event ran (``gc_in_plugin``): a collection is triggered by whatever
-allocates next, but its cost grows with every object MkDocs holds. build_bench.py runs both builds (with and without the plugin) this way.
+allocates next, but its cost grows with every object MkDocs holds.
+build_bench.py runs both builds (with and without the plugin) this way.
 """
 
 from __future__ import annotations
@@ -29,37 +30,43 @@ import mkdocs_risk_register.plugin as plugin_module
 # MkDocs' phases, as named in mkdocs.commands.build.
 MKDOCS_PHASES = {"get_files": "mkdocs_get_files", "_populate_page": "mkdocs_markdown", "_build_page": "mkdocs_theme"}
 
-totals: dict[str, float] = {"gc_total": 0.0, "gc_in_plugin": 0.0}
-in_plugin = 0
-gc_start = 0.0
+
+class Clock:
+    """Totals by name, and whether a plugin event is running (for the garbage collector's share)."""
+
+    def __init__(self) -> None:
+        self.totals: dict[str, float] = {"gc_total": 0.0, "gc_in_plugin": 0.0}
+        self.in_plugin = 0
+        self.gc_start = 0.0
+
+    def count_gc(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self.gc_start = time.perf_counter()
+            return
+        spent = time.perf_counter() - self.gc_start
+        self.totals["gc_total"] += spent
+        if self.in_plugin:
+            self.totals["gc_in_plugin"] += spent
+
+
+clock = Clock()
+totals = clock.totals
 
 
 def timed(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
     plugin_event = name.startswith("on_")
 
-    @functools.wraps(function)
+    @functools.wraps(function)  # keeps MkDocs' event priority attribute too
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        global in_plugin
         start = time.perf_counter()
-        in_plugin += plugin_event
+        clock.in_plugin += plugin_event
         try:
             return function(*args, **kwargs)
         finally:
-            in_plugin -= plugin_event
+            clock.in_plugin -= plugin_event
             totals[name] = totals.get(name, 0.0) + time.perf_counter() - start
 
     return wrapper
-
-
-def count_gc(phase: str, info: dict[str, int]) -> None:
-    global gc_start
-    if phase == "start":
-        gc_start = time.perf_counter()
-        return
-    spent = time.perf_counter() - gc_start
-    totals["gc_total"] += spent
-    if in_plugin:
-        totals["gc_in_plugin"] += spent
 
 
 def instrument() -> None:
@@ -72,7 +79,7 @@ def instrument() -> None:
         plugin_module.load_register = timed("load_register", plugin_module.load_register)  # type: ignore[attr-defined]
     for function, name in MKDOCS_PHASES.items():
         setattr(mkdocs_build, function, timed(name, getattr(mkdocs_build, function)))
-    gc.callbacks.append(count_gc)
+    gc.callbacks.append(clock.count_gc)
 
 
 def main() -> int:

@@ -319,6 +319,33 @@ def test_inactive_risks_are_not_on_the_chart(tmp_path: Path) -> None:
     assert "A-2 is not on the chart" in figure
 
 
+def test_the_register_page_of_a_very_large_register_counts_each_cell(tmp_path: Path) -> None:
+    # 501 active risks: 300 at High x High (score 9), 201 at Medium x Medium (score 6); 5 closed ones count nowhere.
+    files = {f"E-{n}.md": risk_file(f"E-{n}") for n in range(1, 301)}
+    files.update({f"F-{n}.md": risk_file(f"F-{n}", probability="Medium", impact="Medium") for n in range(1, 202)})
+    files.update({f"G-{n}.md": risk_file(f"G-{n}", status="Closed") for n in range(1, 6)})
+    site = generate_site(register_from(tmp_path, files), LAYOUT)
+    page = site.pages["risk-register/index.md"]
+    svg = page[page.index("<svg") : page.index("</svg>") + 6]
+    root = parse(svg)
+    assert markers(root) == []  # no dot per risk on the page...
+    counts = {
+        group.attrib["data-score"]: [t.text for t in group.iter(f"{SVG}text")]
+        for group in root.iter(f"{SVG}g")
+        if group.attrib.get("class") == "risk-matrix-cell" and group.attrib["data-score"] in ("9", "6", "1")
+    }
+    assert counts == {"9": ["9", "300 risks"], "6": ["6", "201 risks"], "1": ["1", "0 risks"]}
+    assert "501 active risks" in (root.find("svg:desc", NS).text or "")  # type: ignore[union-attr]
+    assert "the register table below lists all 501." in page
+    assert "Download the chart with every risk as SVG" in page
+    text = page[page.index('<details class="risk-matrix-text">') :]
+    assert "<li>High probability, High impact: score 9 (Urgent): 300 risks</li>" in text
+    assert "<li>Medium probability, Medium impact: score 6 (Proactive): 201 risks</li>" in text
+    assert page.count('data-risk-id="') == 0 and page.count("<tr id=") == 506  # ...but every risk in the table
+    # ...and in the file, for slides.
+    assert len(markers(parse(site.pages["risk-register/risk-matrix.svg"].split("\n", 1)[1]))) == 501
+
+
 def test_risk_pages_of_a_large_register_draw_their_risk_alone_and_count_the_rest(tmp_path: Path) -> None:
     files = {f"B-{n}.md": risk_file(f"B-{n}") for n in range(1, 101)}  # High, High: 100 risks
     files.update({f"C-{n}.md": risk_file(f"C-{n}", probability="Low", impact="Low") for n in range(1, 51)})
@@ -335,7 +362,7 @@ def test_risk_pages_of_a_large_register_draw_their_risk_alone_and_count_the_rest
     }
     assert counts == {"9": ["9", "100 risks"], "1": ["1", "50 risks"], "5": ["5", "0 risks"]}
     assert "150 active risks" in (root.find("svg:desc", NS).text or "")  # type: ignore[union-attr]
-    assert '<a href="../">the register\'s chart</a> shows all 150.' in page
+    assert 'Each cell counts its active risks; <a href="../">the register</a> lists all 150.' in page
     closed = site.render_risk_page("risk-register/D-1.md")
     assert "D-1 is not on the chart" in closed
     assert markers(parse(closed[closed.index("<svg") : closed.index("</svg>") + 6])) == []

@@ -202,15 +202,23 @@ def _is_fence(line: str, *markers: str) -> bool:
     return line.rstrip(" \t") in markers
 
 
+# A line that closes the front matter (decoded text has "\n" line breaks only).
+_CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+
+
 def split_front_matter(path: str, text: str) -> tuple[str, str, int] | Diagnostic:
     """(front matter, body, first body line) of a file whose first line is ``---``."""
-    lines = text.split("\n")
-    if not lines or not _is_fence(lines[0], "---"):
+    first_end = text.find("\n")
+    if not _is_fence(text if first_end < 0 else text[:first_end], "---"):
         return Diagnostic(path, 1, "error", "no front matter: the file must start with a '---' line", "no-front-matter")
-    for index in range(1, len(lines)):
-        if _is_fence(lines[index], "---", "..."):
-            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
-    return Diagnostic(path, 1, "error", "front matter is never closed: add a '---' line after it", "no-front-matter")
+    closing = _CLOSING_FENCE.search(text, first_end + 1) if first_end >= 0 else None
+    if closing is None:
+        return Diagnostic(
+            path, 1, "error", "front matter is never closed: add a '---' line after it", "no-front-matter"
+        )
+    front = text[first_end + 1 : closing.start() - 1]  # without the line break before the fence
+    body = text[closing.end() + 1 :]  # after the fence's own line break, if any
+    return front, body, text.count("\n", 0, closing.start()) + 2
 
 
 def _count_nodes(root: yaml.Node) -> tuple[str, yaml.Node] | None:

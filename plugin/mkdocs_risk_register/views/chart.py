@@ -31,18 +31,10 @@ def chart_points(risks: list[Risk], model: Model) -> list[ChartPoint]:
     for risk in active:
         if risk.chart is None:
             cells[(risk.probability.value, risk.impact.value)].append(risk)
-    columns = len(model.probability.levels)
-    rows = len(model.impact.levels)
     placed: dict[str, tuple[float, float]] = {}
     for (p, i), members in cells.items():
-        per_row = math.ceil(math.sqrt(len(members)))
-        grid_rows = math.ceil(len(members) / per_row)
-        width, height = 1 / columns, 1 / rows
         for index, risk in enumerate(members):
-            col, row = index % per_row, index // per_row
-            x = (p - 1) * width + (col + 0.5) * width / per_row
-            y = i * height - (row + 0.5) * height / grid_rows  # first row at the top of the cell
-            placed[risk.id] = (round(x, 3), round(y, 3))
+            placed[risk.id] = _grid_position(p, i, index, len(members), model)
     points = []
     for risk in active:
         if risk.chart is not None:
@@ -51,3 +43,21 @@ def chart_points(risks: list[Risk], model: Model) -> list[ChartPoint]:
             x, y = placed[risk.id]
             points.append(ChartPoint(risk, x, y, placed=True))
     return points
+
+
+def _grid_position(p: int, i: int, index: int, count: int, model: Model) -> tuple[float, float]:
+    """The place of the index-th of ``count`` risks without ``chart`` in the cell of levels (p, i)."""
+    width, height = 1 / len(model.probability.levels), 1 / len(model.impact.levels)
+    per_row = math.ceil(math.sqrt(count))
+    grid_rows = math.ceil(count / per_row)
+    col, row = index % per_row, index // per_row
+    x = (p - 1) * width + (col + 0.5) * width / per_row
+    y = i * height - (row + 0.5) * height / grid_rows  # first row at the top of the cell
+    return round(x, 3), round(y, 3)
+
+
+def lone_position(risk: Risk, model: Model) -> tuple[float, float]:
+    """``chart_points([risk], model)``'s position for an active risk: where it goes when drawn alone."""
+    if risk.chart is not None:
+        return risk.chart
+    return _grid_position(risk.probability.value, risk.impact.value, 0, 1, model)

@@ -221,20 +221,20 @@ def monitoring_page(register: Register, layout: SiteLayout) -> str:
         f"On {register.build_date.isoformat()}: {overdue} of {len(active)} overdue."
     )
     calendar = sorted(active, key=lambda r: (r.next_review or register.build_date, natural_key(r.id)))
-    rows: list[list[Cell | str]] = [
-        [
-            Cell(link(layout.risk_href("monitoring", r.id), escape(r.id))),
-            Cell(inline_html(r.title)),
-            r.band.name,
-            r.reviewed.isoformat() if r.reviewed else "never",
-            r.next_review.isoformat() if r.next_review else "",
-            Cell("<strong>overdue</strong>", {"data-overdue": "true"}) if r.overdue else "no",
-        ]
-        for r in calendar
-    ]
-    if rows:
-        sections.append(table(["ID", "Risk", "Band", "Last reviewed", "Next review", "Overdue"], rows))
+    if calendar:
+        rows = (_calendar_row(risk, layout.risk_href("monitoring", risk.id)) for risk in calendar)
+        sections.append(table_of_rows(["ID", "Risk", "Band", "Last reviewed", "Next review", "Overdue"], rows))
     return "\n\n".join(sections) + "\n"
+
+
+def _calendar_row(risk: Risk, href: str) -> str:
+    """One row of the review calendar, written directly: a register has thousands."""
+    overdue = '<td data-overdue="true"><strong>overdue</strong></td>' if risk.overdue else "<td>no</td>"
+    return (
+        f'<tr><td><a href="{escape(href)}">{escape(risk.id)}</a></td><td>{inline_html(risk.title)}</td>'
+        f"<td>{escape(risk.band.name)}</td><td>{risk.reviewed.isoformat() if risk.reviewed else 'never'}</td>"
+        f"<td>{risk.next_review.isoformat() if risk.next_review else ''}</td>{overdue}</tr>"
+    )
 
 
 _ISSUE_REF = re.compile(r"#(\d+)")
@@ -260,27 +260,32 @@ def risk_page(
     review = ""
     if risk.next_review is not None:
         review = risk.next_review.isoformat() + (" (overdue)" if risk.overdue else "")
-    rows: list[list[Cell | str]] = [
-        ["Score", f"{risk.score} ({risk.probability.name} Probability, {risk.impact.name} Impact)"],
-        ["Band", f"{risk.band.name}: {risk.band.action}" if risk.band.action else risk.band.name],
-        ["Rank", rank],
-        ["Category", risk.category],
-        ["Owner", risk.owner_text],
-        ["Status", risk.status.name],
-        ["Mitigation", Cell(inline_html(risk.mitigation))],
-        ["Contingency", Cell(inline_html(risk.contingency))],
-        ["Last reviewed", risk.reviewed.isoformat() if risk.reviewed else "never"],
-        ["Next review", review or "none: not tracked"],
+    # Rows written directly, as (field, value HTML): a register has thousands of these pages.
+    rows = [
+        ("Score", escape(f"{risk.score} ({risk.probability.name} Probability, {risk.impact.name} Impact)")),
+        ("Band", escape(f"{risk.band.name}: {risk.band.action}" if risk.band.action else risk.band.name)),
+        ("Rank", escape(rank)),
+        ("Category", escape(risk.category)),
+        ("Owner", escape(risk.owner_text)),
+        ("Status", escape(risk.status.name)),
+        ("Mitigation", inline_html(risk.mitigation)),
+        ("Contingency", inline_html(risk.contingency)),
+        ("Last reviewed", risk.reviewed.isoformat() if risk.reviewed else "never"),
+        ("Next review", review or "none: not tracked"),
     ]
     if risk.related:
-        rows.append(["Related", Cell(", ".join(related_html(item, issue_url) for item in risk.related))])
-    rows.append(["Source", Cell(f"<code>{escape(risk.source)}</code>")])
+        rows.append(("Related", ", ".join(related_html(item, issue_url) for item in risk.related)))
+    rows.append(("Source", f"<code>{escape(risk.source)}</code>"))
     body = risk.body
     if could_hold_level_one_heading(body):
         body = shift_headings(body, 2)
     sections = [
         f"# {markdown_text(risk.id)}: {heading_markdown(risk.title)}",
-        table(["Field", "Value"], rows, attrs={"data-risk-summary": name}),
+        table_of_rows(
+            ["Field", "Value"],
+            (f"<tr><td>{field}</td><td>{value}</td></tr>" for field, value in rows),
+            attrs={"data-risk-summary": name},
+        ),
         chart_html,
         body.strip(),
     ]

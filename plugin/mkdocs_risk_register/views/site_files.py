@@ -22,6 +22,8 @@ MATRIX_FILE = "risk-matrix.svg"
 RISK_PAGE_MARKERS = 100
 """Above this many active risks, a risk page's chart draws that risk alone and counts the others per cell:
 every risk on every page would make the site grow with the square of the register."""
+REGISTER_CHART_MARKERS = 500
+"""Above this many active risks, the register page's chart counts the risks of each cell; the file draws them all."""
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,10 @@ def generate_site(register: Register, layout: SiteLayout, options: RenderOptions
     matrix = matrix_layout(register.risks, register.model)
     # Links in the file resolve from the prefix folder, as from the register page beside it.
     svg_figure, svg_file = register_charts(
-        matrix, functools.partial(layout.risk_href, "index"), layout.file_href("index", MATRIX_FILE)
+        matrix,
+        functools.partial(layout.risk_href, "index"),
+        layout.file_href("index", MATRIX_FILE),
+        max_markers=REGISTER_CHART_MARKERS,
     )
     chart = register_chart(register, svg_figure, options.chart_format)
     pages = {layout.src("index.md"): register_page(register, layout, chart)}

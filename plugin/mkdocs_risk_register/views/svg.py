@@ -27,7 +27,7 @@ from functools import lru_cache
 from ..model import Band, Level, Model
 from ..naming import natural_key
 from ..risk import Risk
-from .chart import chart_points
+from .chart import chart_points, lone_position
 from .text import escape, one_line, plain_text
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -57,6 +57,7 @@ FREE_LIMIT = 12
 # ---------------------------------------------------------------------------- text widths
 
 
+@lru_cache(maxsize=4096)
 def _char_width(ch: str) -> float:
     """A width in font sizes, at least that of DejaVu Sans Bold (wider than Arial, Roboto, Segoe UI)."""
     if unicodedata.east_asian_width(ch) in ("W", "F"):
@@ -78,7 +79,7 @@ def _char_width(ch: str) -> float:
     return 0.9
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)  # every risk id of a large register, on the register's chart and its own page
 def text_width(text: str, size: float) -> float:
     """A conservative width of ``text`` at font size ``size`` (bold or not)."""
     return math.ceil(sum(_char_width(ch) for ch in text) * size + 2)
@@ -234,14 +235,19 @@ def _score_range(model: Model, index: int) -> str:
 
 def _cell_slots(risks: Sequence[Risk], model: Model) -> dict[tuple[int, int], list[_Slot]]:
     """Active risks by cell, with positions from ``chart`` (clamped into the cell) or the cell's grid."""
-    columns, rows = len(model.probability.levels), len(model.impact.levels)
     cells: dict[tuple[int, int], list[_Slot]] = {}
     for point in chart_points(list(risks), model):
-        p, i = point.risk.probability.value, point.risk.impact.value
-        u = min(max(point.x * columns - (p - 1), 0.0), 1.0)
-        v = min(max(point.y * rows - (i - 1), 0.0), 1.0)
-        cells.setdefault((p, i), []).append(_Slot(point.risk, short_label(point.risk.id), u, v))
+        risk = point.risk
+        cells.setdefault((risk.probability.value, risk.impact.value), []).append(_slot(risk, point.x, point.y, model))
     return cells
+
+
+def _slot(risk: Risk, x: float, y: float, model: Model) -> _Slot:
+    """A risk at chart position (x, y), as a position inside its own cell."""
+    p, i = risk.probability.value, risk.impact.value
+    u = min(max(x * len(model.probability.levels) - (p - 1), 0.0), 1.0)
+    v = min(max(y * len(model.impact.levels) - (i - 1), 0.0), 1.0)
+    return _Slot(risk, short_label(risk.id), u, v)
 
 
 def _chip_size(slots: Sequence[_Slot]) -> tuple[float, float]:
@@ -469,14 +475,19 @@ def risk_page_layout(base: MatrixLayout, risk: Risk) -> MatrixLayout:
     """
     if not risk.active:
         return base
-    model = base.model
-    ((key, members),) = _cell_slots([risk], model).items()
-    cell = next(c for c in base.cells if (c.probability.value, c.impact.value) == key)
+    marker = _lone_marker(base, risk)
+    if marker is None:
+        return matrix_layout([risk], base.model, counts=base.counts)
+    return replace(base, markers=(marker,))
+
+
+def _lone_marker(base: MatrixLayout, risk: Risk) -> Marker | None:
+    """An active risk's marker placed alone in its cell of ``base``; None when it does not fit there."""
+    slot = _slot(risk, *lone_position(risk, base.model), base.model)
+    cell = next(c for c in base.cells if c.probability == risk.probability and c.impact == risk.impact)
     fixed = [cell.score_box] if cell.count_box is None else [cell.score_box, cell.count_box]
-    markers = _free(members, cell.box, fixed, text_height(SCORE_SIZE))
-    if markers is None:
-        return matrix_layout([risk], model, counts=base.counts)
-    return replace(base, markers=tuple(markers))
+    markers = _free([slot], cell.box, fixed, text_height(SCORE_SIZE))
+    return markers[0] if markers else None
 
 
 # ---------------------------------------------------------------------------- rendering
@@ -505,7 +516,7 @@ def _cell_title(cell: Cell, model: Model) -> str:
     return f"{_cell_name(cell, model)}, {count_text(cell.count)}"
 
 
-def _description(layout: MatrixLayout) -> tuple[str, str]:
+def _description(layout: MatrixLayout, risk_page: bool) -> tuple[str, str]:
     """The chart in words, for ``<desc>``, as the text before and after the sentence naming a highlighted risk."""
     model = layout.model
     prob, impact = model.probability, model.impact
@@ -516,8 +527,10 @@ def _description(layout: MatrixLayout) -> tuple[str, str]:
     ]
     count = layout.active_count
     before.append(f"{count} active risk{'s' if count != 1 else ''}.")
-    if layout.compact:
+    if layout.compact and risk_page:
         before.append("This chart draws only the risk of this page; each cell says how many active risks it holds.")
+    elif layout.compact:
+        before.append("Each cell says how many active risks it holds; the register table lists them.")
     after = []
     for band in model.bands:
         if layout.compact:
@@ -541,7 +554,7 @@ def _highlight_sentence(model: Model, risk: Risk) -> str:
 
 def describe(layout: MatrixLayout, highlight: str | None = None) -> str:
     """The chart in words, for ``<desc>``: the grid, then the risks by band, highest first."""
-    before, after = _description(layout)
+    before, after = _description(layout, risk_page=highlight is not None)
     marker = layout.marker(highlight) if highlight is not None else None
     sentence = _highlight_sentence(layout.model, marker.risk) if marker else ""
     return " ".join(part for part in (before, sentence, after) if part)
@@ -755,14 +768,21 @@ def _standalone_file(svg: str) -> str:
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{svg}\n'
 
 
-def register_charts(layout: MatrixLayout, href: Callable[[str], str], file_href: str) -> tuple[str, str]:
+def register_charts(
+    layout: MatrixLayout, href: Callable[[str], str], file_href: str, *, max_markers: int
+) -> tuple[str, str]:
     """The register page's figure (``matrix_figure``) and the file (``standalone_svg``): one drawing for both.
 
-    ``href`` serves both, as the file sits beside the register page.
+    ``href`` serves both, as the file sits beside the register page. With more than
+    ``max_markers`` active risks, the page's chart counts the risks of each cell (the table
+    lists them) and only the file draws every one: thousands of labelled dots make a
+    page of megabytes that no reader can follow.
     """
     drawing, description = _drawing(layout, href, None), describe(layout)
-    figure = _figure(_svg(layout, drawing, description, False, "risk-matrix"), _caption(layout, None, file_href, None))
     file = _standalone_file(_svg(layout, drawing, description, True, "risk-matrix"))
+    if len(layout.markers) > max_markers:
+        return matrix_figure(matrix_layout([], layout.model, counts=layout.counts), href, file_href=file_href), file
+    figure = _figure(_svg(layout, drawing, description, False, "risk-matrix"), _caption(layout, None, file_href, None))
     return f"{figure}\n{_text_alternative(layout, href)}", file
 
 
@@ -793,10 +813,14 @@ def _caption(layout: MatrixLayout, missing: str | None, file_href: str | None, f
         caption.append(f"{escape(missing)} is not on the chart: only active risks are.")
     if layout.compact and full_chart_href:
         caption.append(
-            f'Each cell counts its active risks; <a href="{escape(full_chart_href)}">the register\'s chart</a> '
-            f"shows all {layout.active_count}."
+            f'Each cell counts its active risks; <a href="{escape(full_chart_href)}">the register</a> '
+            f"lists all {layout.active_count}."
         )
-    if file_href:
+    elif layout.compact:
+        caption.append(f"Each cell counts its active risks; the register table below lists all {layout.active_count}.")
+    if file_href and layout.compact:
+        caption.append(f'<a href="{escape(file_href)}" download>Download the chart with every risk as SVG</a>')
+    elif file_href:
         caption.append(f'<a href="{escape(file_href)}" download>Download the chart as SVG</a>')
     return " ".join(caption)
 
@@ -817,7 +841,7 @@ class CompactChart:
 
     def __init__(self, base: MatrixLayout) -> None:
         self.base = base
-        self._before, self._after = _description(base)
+        self._before, self._after = _description(base, risk_page=True)
         cells = _cells(base, None)
         self._head = _svg_open(base, False, "risk-matrix")
         self._grid = "\n".join([_svg_title(base, False), *cells[:-1]])
@@ -859,17 +883,23 @@ class CompactChart:
         text = short_label(risk.id)
         key = (risk.probability.value, risk.impact.value, risk.chart, text_width(text, LABEL_SIZE))
         if key not in self._places:
-            layout = risk_page_layout(self.base, risk)
-            self._places[key] = layout.markers[0] if layout.cells is self.base.cells else None
+            self._places[key] = _lone_marker(self.base, risk)
         place = self._places[key]
         return None if place is None else Marker(risk, place.cx, place.cy, text, place.label, place.leader)
 
 
 def _text_alternative(layout: MatrixLayout, href: Callable[[str], str]) -> str:
-    """Every cell with its risks, as a list any reader (and screen reader) can follow."""
+    """Every cell with its risks (a compact chart: with its count), as a list any reader can follow."""
+    by_cell: dict[tuple[int, int], list[Marker]] = {}
+    for marker in layout.markers:
+        by_cell.setdefault((marker.risk.probability.value, marker.risk.impact.value), []).append(marker)
     items = []
     for cell in sorted(layout.cells, key=lambda c: (-c.score, -c.impact.value, -c.probability.value)):
-        members = [m for m in layout.markers if m.risk.probability == cell.probability and m.risk.impact == cell.impact]
+        if layout.compact:
+            if cell.count:
+                items.append(f"<li>{escape(_cell_name(cell, layout.model))}: {count_text(cell.count)}</li>")
+            continue
+        members = by_cell.get((cell.probability.value, cell.impact.value))
         if not members:
             continue
         links = ", ".join(

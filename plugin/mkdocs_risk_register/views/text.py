@@ -46,16 +46,12 @@ def inline_html(text: str) -> str:
     return rendered.strip()
 
 
+@lru_cache(maxsize=65536)  # titles become tooltips and headings on several pages
 def plain_text(text: str) -> str:
     """The text a reader sees, without Markdown syntax: for headings, tooltips, chart labels."""
     line = one_line(text)
     if not _INLINE_SYNTAX.search(line):
         return line
-    return _plain_text(line)
-
-
-@lru_cache(maxsize=8192)
-def _plain_text(line: str) -> str:
     tokens = _INLINE.parseInline(line)
     parts: list[str] = []
     for token in tokens:
@@ -82,10 +78,10 @@ def heading_markdown(text: str) -> str:
     return markdown_text(plain_text(text))
 
 
-_HTML_SPECIALS = re.compile("[&<>\"']")
-
-
 def escape(text: str) -> str:
     """HTML-escape plain text (quotes included, so it is safe in attributes too)."""
-    # Most values (names, levels, ids) have nothing to escape; the check is cheaper than the replaces.
-    return html.escape(text, quote=True) if _HTML_SPECIALS.search(text) else text
+    # Most values (names, levels, ids) have nothing to escape: five substring tests (faster
+    # than a regular expression's search) skip the five replaces.
+    if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
+        return html.escape(text, quote=True)
+    return text
