@@ -217,6 +217,12 @@ def bench(count: int, runs: int, theme: str, work: Path, plugin_options: dict[st
         "static_peak_mib": b.median(b.rss_mib),
         "memory_ratio": a.median(a.rss_mib) / b.median(b.rss_mib),
         "differing_files": differing,
+        # Each plugin event, loading, and the garbage collector's time (in all, and inside plugin events).
+        "plugin_events_s": {
+            name: a.event_median(name)
+            for name in sorted({key for run in a.events for key in run})
+            if name.startswith(("on_", "load_", "gc_"))
+        },
         "mkdocs_phases_s": {
             phase: [a.event_median(phase), b.event_median(phase)]
             for phase in ("mkdocs_get_files", "mkdocs_markdown", "mkdocs_theme")

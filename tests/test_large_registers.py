@@ -180,3 +180,33 @@ def test_each_risk_is_found_by_search_on_its_own_page(tmp_path: Path) -> None:
     index = json.loads((built.site / "search" / "search_index.json").read_text(encoding="utf-8"))
     found = {doc["location"] for doc in index["docs"] if "Quokka hazard 7 " in doc["text"] + doc["title"]}
     assert "risk-register/R-7/" in found
+
+
+def test_other_plugins_see_the_whole_page_and_search_does_not_index_the_table(tmp_path: Path) -> None:
+    # A hook (a plugin of the project's own) records what each finished page holds, as a
+    # minifier or a link checker would see it, from its on_post_page.
+    hook = (
+        "import json, pathlib\n"
+        "seen = {}\n"
+        "def on_post_page(output, page, config, **kwargs):\n"
+        "    seen[page.file.src_uri] = {\n"
+        "        'placeholders': output.count('data-risk-register-block'),\n"
+        "        'table_rows': output.count('<tr id=\"risk-'),\n"
+        "        'charts': output.count('<svg'),\n"
+        "    }\n"
+        "def on_post_build(config, **kwargs):\n"
+        "    pathlib.Path(config.config_file_path).with_name('seen.json').write_text(json.dumps(seen))\n"
+    )
+    risks = {f"r{n}.md": risk_file(f"R-{n}", title=f"Wombat hazard {n} " + "words " * 30) for n in range(1, 30)}
+    root = write_project(tmp_path, risks, plugins=["search", {"risk-register": {}}], hooks=["hook.py"])
+    (root / "hook.py").write_text(hook, encoding="utf-8")
+    built = build(root, strict=True)
+    assert built.returncode == 0, built.log
+    seen = json.loads((root / "seen.json").read_text(encoding="utf-8"))
+    assert seen["risk-register/index.md"] == {"placeholders": 0, "table_rows": 29, "charts": 1}
+    assert seen["risk-register/R-3.md"] == {"placeholders": 0, "table_rows": 0, "charts": 1}
+    index = json.loads((built.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    register_text = " ".join(doc["text"] for doc in index["docs"] if doc["location"].startswith("risk-register/#"))
+    register_text += " ".join(doc["text"] for doc in index["docs"] if doc["location"] == "risk-register/")
+    assert "Risk Register" in " ".join(doc["title"] for doc in index["docs"] if doc["location"] == "risk-register/")
+    assert "Wombat hazard" not in register_text  # the table's rows are found on the risks' own pages

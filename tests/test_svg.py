@@ -319,6 +319,19 @@ def test_inactive_risks_are_not_on_the_chart(tmp_path: Path) -> None:
     assert "A-2 is not on the chart" in figure
 
 
+def first_svg(page: str) -> str:
+    return page[page.index("<svg") : page.index("</svg>") + 6]
+
+
+def cell_texts(root: ET.Element, *scores: str) -> dict[str, list[str | None]]:
+    """The texts (score, then count) of the cells with these scores, by score."""
+    return {
+        group.attrib["data-score"]: [t.text for t in group.iter(f"{SVG}text")]
+        for group in root.iter(f"{SVG}g")
+        if group.attrib.get("class") == "risk-matrix-cell" and group.attrib["data-score"] in scores
+    }
+
+
 def test_the_register_page_of_a_very_large_register_counts_each_cell(tmp_path: Path) -> None:
     # 501 active risks: 300 at High x High (score 9), 201 at Medium x Medium (score 6); 5 closed ones count nowhere.
     files = {f"E-{n}.md": risk_file(f"E-{n}") for n in range(1, 301)}
@@ -326,15 +339,9 @@ def test_the_register_page_of_a_very_large_register_counts_each_cell(tmp_path: P
     files.update({f"G-{n}.md": risk_file(f"G-{n}", status="Closed") for n in range(1, 6)})
     site = generate_site(register_from(tmp_path, files), LAYOUT)
     page = site.pages["risk-register/index.md"]
-    svg = page[page.index("<svg") : page.index("</svg>") + 6]
-    root = parse(svg)
+    root = parse(first_svg(page))
     assert markers(root) == []  # no dot per risk on the page...
-    counts = {
-        group.attrib["data-score"]: [t.text for t in group.iter(f"{SVG}text")]
-        for group in root.iter(f"{SVG}g")
-        if group.attrib.get("class") == "risk-matrix-cell" and group.attrib["data-score"] in ("9", "6", "1")
-    }
-    assert counts == {"9": ["9", "300 risks"], "6": ["6", "201 risks"], "1": ["1", "0 risks"]}
+    assert cell_texts(root, "9", "6", "1") == {"9": ["9", "300 risks"], "6": ["6", "201 risks"], "1": ["1", "0 risks"]}
     assert "501 active risks" in (root.find("svg:desc", NS).text or "")  # type: ignore[union-attr]
     assert "the register table below lists all 501." in page
     assert "Download the chart with every risk as SVG" in page
@@ -352,20 +359,14 @@ def test_risk_pages_of_a_large_register_draw_their_risk_alone_and_count_the_rest
     files["D-1.md"] = risk_file("D-1", probability="Low", impact="Low", status="Closed")
     site = generate_site(register_from(tmp_path, files), LAYOUT)
     page = site.render_risk_page("risk-register/C-7.md")
-    svg = page[page.index("<svg") : page.index("</svg>") + 6]
-    root = parse(svg)
+    root = parse(first_svg(page))
     assert [(m.risk_id, m.href, m.current) for m in markers(root)] == [("C-7", "../C-7/", True)]
-    counts = {
-        group.attrib["data-score"]: [t.text for t in group.iter(f"{SVG}text")]
-        for group in root.iter(f"{SVG}g")
-        if group.attrib.get("class") == "risk-matrix-cell" and group.attrib["data-score"] in ("1", "9", "5")
-    }
-    assert counts == {"9": ["9", "100 risks"], "1": ["1", "50 risks"], "5": ["5", "0 risks"]}
+    assert cell_texts(root, "1", "9", "5") == {"9": ["9", "100 risks"], "1": ["1", "50 risks"], "5": ["5", "0 risks"]}
     assert "150 active risks" in (root.find("svg:desc", NS).text or "")  # type: ignore[union-attr]
     assert 'Each cell counts its active risks; <a href="../">the register</a> lists all 150.' in page
     closed = site.render_risk_page("risk-register/D-1.md")
     assert "D-1 is not on the chart" in closed
-    assert markers(parse(closed[closed.index("<svg") : closed.index("</svg>") + 6])) == []
+    assert markers(parse(first_svg(closed))) == []
     # The register page still draws every active risk.
     register_page = site.pages["risk-register/index.md"]
     assert register_page.count('class="risk-matrix-marker"') == 150

@@ -1,4 +1,4 @@
-"""Large generated HTML blocks held back from MkDocs until the page is written.
+"""Large generated HTML blocks held back from MkDocs' HTML parsers.
 
 The register table, the review calendar and the risk matrix are raw HTML that
 Markdown passes through unchanged. MkDocs still parses every raw HTML block
@@ -6,10 +6,11 @@ twice with a pure-Python HTML parser (once for anchors, once for Markdown's
 raw HTML stash), and the search plugin parses the page a third time: for a
 register of 1,000 risks that is most of a rebuild under ``mkdocs serve``. So
 the plugin hands MkDocs a small placeholder for each such block and puts the
-block into the finished page. The output is the same page; what changes is
-that the blocks' text is not in the search index (each risk is found on its
-own page) and that MkDocs learns the blocks' ``id`` attributes from the
-plugin rather than from its parser.
+block into the page's HTML after the search plugin has indexed it (a late
+``on_page_context``), before the theme writes the page. The output is the same
+page; what changes is that the blocks' text is not in the search index (each
+risk is found on its own page) and that MkDocs learns the blocks' ``id``
+attributes from the plugin rather than from its parser.
 """
 
 from __future__ import annotations
