@@ -103,12 +103,15 @@ def build(
     config_file: Path | None = None,
     site_dir: Path | None = None,
     env: dict[str, str] | None = None,
+    dirty: bool = False,
 ) -> Built:
     """Run the real ``mkdocs build`` as a user would, in a subprocess."""
     site = site_dir or root / "site"
     command = [sys.executable, "-m", "mkdocs", "build", "-f", str(config_file or root / "mkdocs.yml"), "-d", str(site)]
     if strict:
         command.append("--strict")
+    if dirty:
+        command.append("--dirty")
     environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": FIXED_EPOCH, **(env or {})}
     result = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=300, check=False)
     return Built(root, site, result.returncode, result.stdout + result.stderr)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+import time
 from pathlib import Path
 
 from mkdocs_risk_register.deferred import defer
@@ -210,3 +212,22 @@ def test_other_plugins_see_the_whole_page_and_search_does_not_index_the_table(tm
     register_text += " ".join(doc["text"] for doc in index["docs"] if doc["location"] == "risk-register/")
     assert "Risk Register" in " ".join(doc["title"] for doc in index["docs"] if doc["location"] == "risk-register/")
     assert "Wombat hazard" not in register_text  # the table's rows are found on the risks' own pages
+
+
+def test_a_dirty_build_renders_the_changed_risk_page_on_demand(tmp_path: Path) -> None:
+    # A --dirty build reads only changed pages, so risk pages are rendered when MkDocs asks.
+    risks = {f"r{n}.md": risk_file(f"R-{n}", title=f"Title {n}") for n in range(1, 4)}
+    root = write_project(tmp_path, risks)
+    assert build(root, strict=True).returncode == 0
+    changed = root / "risks" / "r2.md"
+    changed.write_text(risk_file("R-2", title="Renamed two"), encoding="utf-8")
+    later = time.time() + 10  # MkDocs rebuilds a page whose source is newer than its output
+    os.utime(changed, (later, later))
+    built = build(root, dirty=True)  # MkDocs itself warns of every --dirty build
+    assert built.returncode == 0, built.log
+    warnings = [line for line in built.log.splitlines() if line.startswith("WARNING")]
+    assert len(warnings) == 1 and "'dirty' build" in warnings[0], built.log
+    page = built.page("risk-register/R-2/")
+    assert "Renamed two" in page and 'class="risk-matrix"' in page and "data-risk-register-block" not in page
+    assert "Renamed two" in built.page("risk-register/")  # the register's own pages are always rebuilt
+    assert "Title 1" in built.page("risk-register/R-1/")  # an unchanged risk's page is kept as it was

@@ -40,7 +40,7 @@ class Deferred:
         return {html.unescape(found) for block in self.blocks for found in _ID.findall(block)}
 
     def fill(self, page: str) -> tuple[str, int]:
-        """The finished page with every block in place, and how many placeholders were not found."""
+        """The page (its HTML) with every block in place, and how many placeholders were not found."""
         missing = 0
         for number, block in enumerate(self.blocks):
             marker = PLACEHOLDER.format(number)

@@ -54,8 +54,8 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
         # Defining on_startup keeps one plugin instance across `mkdocs serve` rebuilds,
         # so the cache lets a rebuild parse only the risk files that changed.
         self.cache = FileCache() if command == "serve" else None
-        # `serve --dirty` reads only the pages of changed files: render those on demand.
-        self.render_ahead = not (command == "serve" and dirty)
+        # A --dirty build reads only the pages of changed files: render those on demand.
+        self.render_ahead = not dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.base_dir = Path(config.config_file_path or ".").resolve().parent
