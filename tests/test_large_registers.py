@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import re
@@ -12,8 +13,9 @@ from pathlib import Path
 from mkdocs_risk_register.deferred import defer
 from mkdocs_risk_register.model import model_from_settings
 from mkdocs_risk_register.register import FileCache, load_register
+from mkdocs_risk_register.views.site import SiteLayout
 from mkdocs_risk_register.views.site_files import RISK_PAGE_MARKERS
-from mkdocs_risk_register.views.svg import matrix_layout, risk_page_layout
+from mkdocs_risk_register.views.svg import CompactChart, matrix_figure, matrix_layout
 from tests.helpers import build, risk_file, write_project
 
 DATE = dt.date(2026, 3, 1)
@@ -118,7 +120,8 @@ def test_the_serve_cache_keeps_reporting_a_broken_file(tmp_path: Path) -> None:
 
 
 def test_risk_page_charts_of_a_large_register_match_their_full_layout(tmp_path: Path) -> None:
-    """Risk pages share one compact grid and place only their own risk: the same chart as laying it all out."""
+    """Risk pages share one drawing of the compact grid and add their own risk: the same chart as laying out
+    and drawing that risk's chart from scratch."""
     risks = tmp_path / "risks"
     levels = ("Low", "Medium", "High")
     for n in range(1, 161):
@@ -135,11 +138,15 @@ def test_risk_page_charts_of_a_large_register_match_their_full_layout(tmp_path: 
         )
     register = load_register(risks, model_from_settings({}), base_dir=tmp_path, build_date=DATE)
     full = matrix_layout(register.risks, register.model)
-    base = matrix_layout([], register.model, counts=full.counts)
+    chart = CompactChart(matrix_layout([], register.model, counts=full.counts))
     assert len(full.markers) > RISK_PAGE_MARKERS  # a register whose risk pages draw the compact chart
+    layout = SiteLayout()
     for risk in register.risks:
-        expected = matrix_layout([risk] if risk.active else [], register.model, counts=full.counts)
-        assert risk_page_layout(base, risk) == expected, risk.id
+        href = functools.partial(layout.risk_href, risk.id)
+        own = matrix_layout([risk] if risk.active else [], register.model, counts=full.counts)
+        expected = matrix_figure(own, href, highlight=risk.id, full_chart_href="../", text_list=False)
+        assert chart.figure(risk, href, "../") == expected, risk.id
+        assert chart.figure(risk, href, "../") == expected, risk.id  # and again, from the places found
 
 
 def test_generated_blocks_held_back_from_markdown_come_back_whole() -> None:

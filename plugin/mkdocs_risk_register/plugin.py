@@ -44,7 +44,7 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
         self.base_dir = Path()
         self.site: GeneratedSite | None = None
         self.cache: FileCache | None = None
-        # Large generated HTML blocks by page, held back from MkDocs until the page is written.
+        # Large generated HTML blocks by page, held back from MkDocs' HTML parsers (see deferred.py).
         self.deferred: dict[str, Deferred] = {}
         # Risk pages rendered ahead of MkDocs reading them: source path -> Markdown.
         self.risk_sources: dict[str, str] = {}

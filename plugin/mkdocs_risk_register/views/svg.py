@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
 from ..model import Band, Level, Model
@@ -466,21 +466,6 @@ def matrix_layout(
     )
 
 
-def risk_page_layout(base: MatrixLayout, risk: Risk) -> MatrixLayout:
-    """``matrix_layout([risk], model, counts=...)`` for one risk page of a large register, from ``base``.
-
-    ``base`` is the compact chart without risks (``matrix_layout([], model, counts=counts)``).
-    Its grid depends on the counts alone, so thousands of risk pages share it and each places
-    only its own marker; when that marker does not fit as placed, the full layout decides.
-    """
-    if not risk.active:
-        return base
-    marker = _lone_marker(base, risk)
-    if marker is None:
-        return matrix_layout([risk], base.model, counts=base.counts)
-    return replace(base, markers=(marker,))
-
-
 def _lone_marker(base: MatrixLayout, risk: Risk) -> Marker | None:
     """An active risk's marker placed alone in its cell of ``base``; None when it does not fit there."""
     slot = _slot(risk, *lone_position(risk, base.model), base.model)
@@ -836,7 +821,7 @@ class CompactChart:
     ``base`` is the compact chart without risks (``matrix_layout([], model, counts=counts)``).
     Thousands of risk pages share its grid, axes, legend and counts, so a page adds only its
     marker, the frame of its cell and a sentence of the description: the same SVG as
-    ``matrix_figure(risk_page_layout(base, risk), ...)``, at a fraction of the cost.
+    ``matrix_figure(matrix_layout([risk], model, counts=counts), ...)``, at a fraction of the cost.
     """
 
     def __init__(self, base: MatrixLayout) -> None:

@@ -35,9 +35,18 @@ def _markdown_it_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
-@lru_cache(maxsize=65536)  # a risk's title and actions appear on several pages
+# A risk's title and actions appear on several pages, so their renderings are cached; values
+# longer than this (rare, up to the file size limit) are rendered each time instead of held.
+_CACHED_LENGTH = 1000
+_CACHE_SIZE = 65536
+
+
 def inline_html(text: str) -> str:
     """Inline Markdown (emphasis, code, links) as HTML; raw HTML is escaped."""
+    return _cached_inline_html(text) if len(text) <= _CACHED_LENGTH else _inline_html(text)
+
+
+def _inline_html(text: str) -> str:
     line = one_line(text)
     if not _INLINE_SYNTAX.search(line):
         # Most values hold no syntax: skip the parse (tens of µs a value, thousands of values).
@@ -46,9 +55,15 @@ def inline_html(text: str) -> str:
     return rendered.strip()
 
 
-@lru_cache(maxsize=65536)  # titles become tooltips and headings on several pages
+_cached_inline_html = lru_cache(maxsize=_CACHE_SIZE)(_inline_html)
+
+
 def plain_text(text: str) -> str:
     """The text a reader sees, without Markdown syntax: for headings, tooltips, chart labels."""
+    return _cached_plain_text(text) if len(text) <= _CACHED_LENGTH else _plain_text(text)
+
+
+def _plain_text(text: str) -> str:
     line = one_line(text)
     if not _INLINE_SYNTAX.search(line):
         return line
@@ -61,6 +76,9 @@ def plain_text(text: str) -> str:
             elif child.type in ("softbreak", "hardbreak"):
                 parts.append(" ")
     return one_line("".join(parts))
+
+
+_cached_plain_text = lru_cache(maxsize=_CACHE_SIZE)(_plain_text)
 
 
 def _markdown_escape(match: re.Match[str]) -> str:
