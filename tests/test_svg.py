@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from mkdocs_risk_register.model import Model, model_from_settings
 from mkdocs_risk_register.register import Register, load_register
 from mkdocs_risk_register.views.site import SiteLayout
-from mkdocs_risk_register.views.site_files import generate_site
+from mkdocs_risk_register.views.site_files import RenderOptions, generate_site
 from mkdocs_risk_register.views.svg import matrix_figure, matrix_layout, render_svg, standalone_svg
 from tests import reference
 from tests.helpers import REPO, build, risk_file, write_project
@@ -351,6 +351,12 @@ def test_the_register_page_of_a_very_large_register_counts_each_cell(tmp_path: P
     assert page.count('data-risk-id="') == 0 and page.count("<tr id=") == 506  # ...but every risk in the table
     # ...and in the file, for slides.
     assert len(markers(parse(site.pages["risk-register/risk-matrix.svg"].split("\n", 1)[1]))) == 501
+    # The folded Mermaid chart (a point per risk) is left out, with a note; asked for, it is drawn.
+    assert '<pre class="mermaid">' not in page and "Mermaid quadrant chart is left out above 500" in page
+    mermaid_only = generate_site(site.register, LAYOUT, RenderOptions(chart_format="mermaid"))
+    chart = mermaid_only.pages["risk-register/index.md"]
+    code = chart[chart.index('<pre class="mermaid">') : chart.index("</pre>")]
+    assert len(re.findall(r"^ +[EF]-\d+: \[", code, flags=re.MULTILINE)) == 501
 
 
 def test_risk_pages_of_a_large_register_draw_their_risk_alone_and_count_the_rest(tmp_path: Path) -> None:

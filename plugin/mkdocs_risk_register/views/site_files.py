@@ -78,6 +78,12 @@ def register_chart(register: Register, svg_figure: str, chart_format: ChartForma
     """The register page's chart: the SVG matrix, the reference's Mermaid quadrant chart, or both."""
     if chart_format == "svg":
         return svg_figure
+    if chart_format == "both" and register.active_count > REGISTER_CHART_MARKERS:
+        # A point per risk, by the thousand: slow to draw in the browser and unreadable once drawn.
+        return (
+            f'{svg_figure}\n\n<p class="risk-matrix-mermaid-omitted">The Mermaid quadrant chart is left out '
+            f"above {REGISTER_CHART_MARKERS} active risks; <code>chart_format: mermaid</code> draws it.</p>"
+        )
     mermaid = mermaid_block(quadrant_chart(list(register.risks), register.model))
     if chart_format == "mermaid":
         return mermaid
