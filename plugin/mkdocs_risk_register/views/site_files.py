@@ -74,11 +74,14 @@ class GeneratedSite:
             yield src_path, self.render_risk_page(src_path)
 
 
-def register_chart(register: Register, svg_figure: str, chart_format: ChartFormat) -> str:
-    """The register page's chart: the SVG matrix, the reference's Mermaid quadrant chart, or both."""
+def register_chart(register: Register, svg_figure: str, chart_format: ChartFormat, *, counted: bool) -> str:
+    """The register page's chart: the SVG matrix, the reference's Mermaid quadrant chart, or both.
+
+    A ``counted`` register (over REGISTER_CHART_MARKERS active risks) gets no Mermaid chart with ``both``.
+    """
     if chart_format == "svg":
         return svg_figure
-    if chart_format == "both" and register.active_count > REGISTER_CHART_MARKERS:
+    if chart_format == "both" and counted:
         # A point per risk, by the thousand: slow to draw in the browser and unreadable once drawn.
         return (
             f'{svg_figure}\n\n<p class="risk-matrix-mermaid-omitted">The Mermaid quadrant chart is left out '
@@ -97,14 +100,12 @@ def register_chart(register: Register, svg_figure: str, chart_format: ChartForma
 def generate_site(register: Register, layout: SiteLayout, options: RenderOptions | None = None) -> GeneratedSite:
     options = options or RenderOptions()
     matrix = matrix_layout(register.risks, register.model)
+    counted = register.active_count > REGISTER_CHART_MARKERS  # charts count risks per cell, not a dot each
     # Links in the file resolve from the prefix folder, as from the register page beside it.
     svg_figure, svg_file = register_charts(
-        matrix,
-        functools.partial(layout.risk_href, "index"),
-        layout.file_href("index", MATRIX_FILE),
-        max_markers=REGISTER_CHART_MARKERS,
+        matrix, functools.partial(layout.risk_href, "index"), layout.file_href("index", MATRIX_FILE), counted=counted
     )
-    chart = register_chart(register, svg_figure, options.chart_format)
+    chart = register_chart(register, svg_figure, options.chart_format, counted=counted)
     pages = {layout.src("index.md"): register_page(register, layout, chart)}
     if register.model.top:
         pages[layout.src("top.md")] = top_page(register)

@@ -754,18 +754,18 @@ def _standalone_file(svg: str) -> str:
 
 
 def register_charts(
-    layout: MatrixLayout, href: Callable[[str], str], file_href: str, *, max_markers: int
+    layout: MatrixLayout, href: Callable[[str], str], file_href: str, *, counted: bool
 ) -> tuple[str, str]:
     """The register page's figure (``matrix_figure``) and the file (``standalone_svg``): one drawing for both.
 
-    ``href`` serves both, as the file sits beside the register page. With more than
-    ``max_markers`` active risks, the page's chart counts the risks of each cell (the table
-    lists them) and only the file draws every one: thousands of labelled dots make a
-    page of megabytes that no reader can follow.
+    ``href`` serves both, as the file sits beside the register page. When ``counted``, the
+    page's chart counts the risks of each cell (the table lists them) and only the file
+    draws every one: thousands of labelled dots make a page of megabytes that no reader
+    can follow.
     """
     drawing, description = _drawing(layout, href, None), describe(layout)
     file = _standalone_file(_svg(layout, drawing, description, True, "risk-matrix"))
-    if len(layout.markers) > max_markers:
+    if counted:
         return matrix_figure(matrix_layout([], layout.model, counts=layout.counts), href, file_href=file_href), file
     figure = _figure(_svg(layout, drawing, description, False, "risk-matrix"), _caption(layout, None, file_href, None))
     return f"{figure}\n{_text_alternative(layout, href)}", file
