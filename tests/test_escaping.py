@@ -19,6 +19,7 @@ HOSTILE_TITLES = [
     "`code | with pipe` and **bold**",
     "<img src=x onerror=alert(1)>",
     "quadrant-1 Injected\n    X: [0.5, 0.5]",
+    "</title><script>alert('head')</script>",
 ]
 
 
@@ -37,6 +38,16 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Built:
         for n, title in enumerate(HOSTILE_TITLES, start=1)
     }
     built = build(write_project(root, risks), strict=True)
+    assert built.returncode == 0, built.log
+    return built
+
+
+@pytest.fixture(scope="module")
+def hostile_material_site(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """Material prints a page's title in <title> through ``striptags``, which turns ``&lt;`` back into ``<``."""
+    root = tmp_path_factory.mktemp("hostile-material")
+    risks = {f"h{n}.md": risk_file(f"H-{n}", title=title) for n, title in enumerate(HOSTILE_TITLES, start=1)}
+    built = build(write_project(root, risks, theme="material"), strict=True)
     assert built.returncode == 0, built.log
     return built
 
@@ -79,11 +90,25 @@ def test_headings_show_titles_literally(hostile_site: Built) -> None:
     assert html.unescape(re.sub(r"<[^>]+>", "", h1.group(1))) == "H-2: <script>alert('x')</script>"
 
 
+def test_material_page_heads_show_titles_as_text(hostile_material_site: Built) -> None:
+    for n, title in enumerate(HOSTILE_TITLES, start=1):
+        page = hostile_material_site.page(f"risk-register/H-{n}/")
+        head = page.split("</head>", 1)[0]
+        titles = re.findall(r"<title>(.*?)</title>", head, re.S)
+        assert len(titles) == 1, titles
+        # The whole title element is the escaped title: nothing of it leaks out as markup.
+        assert "<" not in titles[0]
+        assert "<script>alert" not in page
+    title_element = re.search(r"<title>(.*?)</title>", hostile_material_site.page("risk-register/H-10/"), re.S)
+    assert title_element is not None
+    assert html.unescape(title_element.group(1)) == "H-10: </title><script>alert('head')</script> - Test register"
+
+
 def test_chart_keeps_one_line_per_point(hostile_site: Built) -> None:
     page = hostile_site.page("risk-register/")
     match = re.search(r'<pre class="mermaid"><code>(.*?)</code>', page, re.S)
     assert match is not None
     source = html.unescape(match.group(1))
     point_lines = [line.strip() for line in source.splitlines() if re.search(r": \[[\d.]+, [\d.]+\]$", line)]
-    assert sorted(line.split(":")[0] for line in point_lines) == sorted(f"H-{n}" for n in range(1, 10))
+    assert sorted(line.split(":")[0] for line in point_lines) == sorted(f"H-{n}" for n in range(1, len(HOSTILE_TITLES) + 1))
     assert "Injected" not in source
