@@ -62,6 +62,46 @@ def test_broken_register_gives_one_line_per_problem_and_exit_1(tmp_path: Path) -
     assert "Traceback" not in run.stdout + run.stderr
 
 
+def test_rejected_values_are_quoted_as_written(tmp_path: Path) -> None:
+    text = risk_file("Q-1", reviewed="2026-02-08T10:00:00", score=True)
+    write_project(tmp_path, {"q.md": text.replace("'2026-02-08T10:00:00'", "2026-02-08T10:00:00")})
+    run = run_cli("check", cwd=tmp_path)
+    assert run.lines[:2] == [
+        "risks/q.md:9: warning: 'reviewed' must be a date YYYY-MM-DD, got '2026-02-08T10:00:00'; ignored [bad-date]",
+        "risks/q.md:10: warning: 'score' must be a whole number, got 'true'; ignored [bad-type]",
+    ]
+
+
+HEAD = "---\nid: Y-1\n"
+QUOTED = ['title: "[draft] Data loss"', 'title: "Cache: stale reads"', 'title: "@here all"']
+TAIL = "category: Technical\nprobability: High\nimpact: High\nowner: Team\nstatus: Open\n---\n"
+
+
+@pytest.mark.parametrize(
+    ("front", "line", "hint"),
+    [
+        (
+            "title: [draft] Data loss\n",
+            3,
+            "a value that starts with '[' is read as a list; quote the text: " + QUOTED[0],
+        ),
+        ("title: Cache: stale reads\n", 3, "a ': ' inside a value starts a new key; quote the text: " + QUOTED[1]),
+        (
+            "title: @here all\n",
+            3,
+            "a value that starts with '@' is read as reserved syntax; quote the text: " + QUOTED[2],
+        ),
+        ('title: "Data loss\n', 8, "the quote opened on line 3 is not closed"),
+    ],
+)
+def test_yaml_errors_say_how_to_quote_the_value(tmp_path: Path, front: str, line: int, hint: str) -> None:
+    write_project(tmp_path, {"y.md": HEAD + front + TAIL})
+    run = run_cli("check", cwd=tmp_path)
+    assert run.returncode == 1
+    assert run.lines[0].startswith(f"risks/y.md:{line}: error: front matter is not valid YAML: ")
+    assert run.lines[0].endswith(f" ({hint}) [yaml-error]")
+
+
 def test_check_lines_are_the_build_log_lines(tmp_path: Path) -> None:
     write_project(tmp_path, BROKEN)
     run = run_cli("check", cwd=tmp_path)

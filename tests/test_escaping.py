@@ -91,7 +91,7 @@ def test_headings_show_titles_literally(hostile_site: Built) -> None:
 
 
 def test_material_page_heads_show_titles_as_text(hostile_material_site: Built) -> None:
-    for n, title in enumerate(HOSTILE_TITLES, start=1):
+    for n in range(1, len(HOSTILE_TITLES) + 1):
         page = hostile_material_site.page(f"risk-register/H-{n}/")
         head = page.split("</head>", 1)[0]
         titles = re.findall(r"<title>(.*?)</title>", head, re.S)
@@ -110,5 +110,6 @@ def test_chart_keeps_one_line_per_point(hostile_site: Built) -> None:
     assert match is not None
     source = html.unescape(match.group(1))
     point_lines = [line.strip() for line in source.splitlines() if re.search(r": \[[\d.]+, [\d.]+\]$", line)]
-    assert sorted(line.split(":")[0] for line in point_lines) == sorted(f"H-{n}" for n in range(1, len(HOSTILE_TITLES) + 1))
+    ids = sorted(f"H-{n}" for n in range(1, len(HOSTILE_TITLES) + 1))
+    assert sorted(line.split(":")[0] for line in point_lines) == ids
     assert "Injected" not in source

@@ -296,6 +296,26 @@ def _fields(path: str, entries: list[simple_yaml.Entry]) -> tuple[dict[str, Fron
     return fields, warnings
 
 
+_KEY_AND_VALUE = re.compile(r"([A-Za-z][A-Za-z0-9_-]*): +\S")
+_SYNTAX_STARTS = {"[": "a list", "{": "a mapping", "@": "reserved syntax", "`": "reserved syntax", "%": "a directive"}
+_HINT_VALUE_LIMIT = 60
+
+
+def quoting_hint(line_text: str) -> str:
+    """Advice for a ``key: value`` line whose value YAML reads as syntax, or "" for any other line."""
+    match = _KEY_AND_VALUE.match(line_text)
+    if match is None:
+        return ""
+    key, value = match.group(1), line_text[match.end() - 1 :].rstrip(" ")
+    plain = '"' not in value and "\\" not in value and len(value) <= _HINT_VALUE_LIMIT
+    quoted = f'{key}: "{value}"' if plain else f'{key}: "..."'
+    if value[0] in _SYNTAX_STARTS and not (value[0] in "[{" and value[-1] in "]}"):
+        return f"a value that starts with '{value[0]}' is read as {_SYNTAX_STARTS[value[0]]}; quote the text: {quoted}"
+    if value[0] not in "\"'" and (": " in value or value.endswith(":")):
+        return f"a ': ' inside a value starts a new key; quote the text: {quoted}"
+    return ""
+
+
 def parse_front_matter(path: str, front: str) -> tuple[dict[str, FrontMatterValue], list[Diagnostic]] | Diagnostic:
     """Parse YAML front matter, keeping the file line of every top-level key.
 
@@ -352,6 +372,15 @@ def parse_front_matter(path: str, front: str) -> tuple[dict[str, FrontMatterValu
         source_lines = front.split("\n")
         if 2 <= line <= len(source_lines) + 1 and "\t" in source_lines[line - 2]:
             message += " (the line holds a tab: YAML indents with spaces only)"
+        elif error.context == "while scanning a quoted scalar" and error.context_mark is not None:
+            message += f" (the quote opened on line {lines.of(error.context_mark)} is not closed)"
+        else:
+            # The usual cause: a value that is text to its author but YAML syntax to the parser.
+            marked = (line, lines.of(error.context_mark) if error.context_mark else line)
+            for hint in (quoting_hint(source_lines[n - 2]) for n in marked if 2 <= n <= len(source_lines) + 1):
+                if hint:
+                    message += f" ({hint})"
+                    break
         return Diagnostic(path, line, "error", f"front matter is not valid YAML: {message}", "yaml-error")
     except (yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError) as error:
         return Diagnostic(path, 2, "error", f"front matter is not valid YAML: {error}", "yaml-error")

@@ -66,10 +66,17 @@ class _Checker:
 
 
 def brief(value: Any, limit: int = 60) -> str:
-    """A value quoted in a message: text in single quotes, anything else as Python shows it,
-    cut short so that a 1 MiB value does not make a 1 MiB line."""
+    """A value quoted in a message: text and dates in single quotes, anything else as Python
+    shows it, cut short so that a 1 MiB value does not make a 1 MiB line."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        value = value.isoformat()
     text = f"'{value}'" if isinstance(value, str) else repr(value)
     return text if len(text) <= limit else text[: limit - 4] + "…" + text[-3:]
+
+
+def brief_entry(entry: FrontMatterValue) -> str:
+    """A key's value quoted in a message as the author wrote it, when YAML kept the text."""
+    return brief(entry.value if entry.source_text is None else entry.source_text)
 
 
 def describe(value: Any) -> str:
@@ -146,7 +153,7 @@ def _reviewed(check: _Checker) -> dt.date | None:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    message = f"'reviewed' must be a date YYYY-MM-DD, got {brief(value)}; ignored"
+    message = f"'reviewed' must be a date YYYY-MM-DD, got {brief_entry(entry)}; ignored"
     check.report("reviewed", "warning", message, "bad-date")
     return None
 
@@ -169,7 +176,7 @@ def _declared_score(check: _Checker) -> int | None:
         return None
     if isinstance(entry.value, int) and not isinstance(entry.value, bool):
         return entry.value
-    check.report("score", "warning", f"'score' must be a whole number, got {brief(entry.value)}; ignored", "bad-type")
+    check.report("score", "warning", f"'score' must be a whole number, got {brief_entry(entry)}; ignored", "bad-type")
     return None
 
 
