@@ -184,6 +184,21 @@ def test_configuration_error_names_the_key_and_its_line(tmp_path: Path) -> None:
         assert len(run.lines) == 2
 
 
+def test_options_of_the_wrong_kind_are_configuration_errors(tmp_path: Path) -> None:
+    write_project(tmp_path, {"a.md": risk_file()}, {"top": "many", "tpo": 3})
+    text = (tmp_path / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+    top_line, tpo_line = (
+        next(n for n, line in enumerate(text, 1) if line.strip().startswith(k)) for k in ("top:", "tpo:")
+    )
+    run = run_cli("check", cwd=tmp_path)
+    assert run.returncode == 1
+    assert run.lines[:2] == [
+        f"mkdocs.yml:{top_line}: error: config error in 'top': expected a whole number, got 'many' [config-error]",
+        f"mkdocs.yml:{tpo_line}: warning: option 'tpo': Unrecognised configuration name: tpo; "
+        "did you mean 'top'? [unknown-key]",
+    ]
+
+
 def test_missing_risks_folder_is_a_configuration_error(tmp_path: Path) -> None:
     write_project(tmp_path, {}, {"risks_dir": "nowhere"})
     run = run_cli("check", cwd=tmp_path)

@@ -56,11 +56,31 @@ def test_configuration_errors_stop_the_build_naming_the_key(
     assert "Traceback" not in built.log
 
 
-def test_unknown_scoring_method_is_rejected(tmp_path: Path) -> None:
-    built = build(write_project(tmp_path, TWO_RISKS, {"scoring": "average"}))
+@pytest.mark.parametrize(
+    ("plugin", "message"),
+    [
+        (
+            {"scoring": "prodcut"},
+            "option 'scoring': expected one of product, sum, matrix, got 'prodcut'; did you mean 'product'?",
+        ),
+        ({"scoring": "average"}, "option 'scoring': expected one of product, sum, matrix, got 'average'"),
+        ({"top": "many"}, "option 'top': expected a whole number, got 'many'"),
+        ({"top": True}, "option 'top': expected a whole number, got true"),
+        ({"categories": "Tech"}, "option 'categories': expected a list, got 'Tech'"),
+    ],
+)
+def test_options_of_the_wrong_kind_are_named_in_words(tmp_path: Path, plugin: dict[str, object], message: str) -> None:
+    built = build(write_project(tmp_path, TWO_RISKS, plugin))
     assert built.returncode != 0
-    assert "scoring" in built.log and "average" in built.log
+    assert message in built.log
+    assert "<class" not in built.log
     assert "Traceback" not in built.log
+
+
+def test_a_misspelt_option_names_the_likely_one(tmp_path: Path) -> None:
+    built = build(write_project(tmp_path, TWO_RISKS, {"tpo": 3}))
+    assert built.returncode == 0
+    assert "option 'tpo': Unrecognised configuration name: tpo; did you mean 'top'?" in built.log
 
 
 def test_categories_restrict_the_category(tmp_path: Path) -> None:

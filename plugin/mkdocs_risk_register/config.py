@@ -2,35 +2,72 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.config.base import ValidationError
 
 from .loader import DEFAULT_MAX_FILE_SIZE
+from .naming import did_you_mean
+from .validate import brief
+
+T = TypeVar("T")
+
+_KINDS: dict[type, str] = {int: "a whole number", str: "text", list: "a list", dict: "a mapping"}
+
+
+class Kind(c.Type[T]):
+    """MkDocs' type check, with a message in words rather than Python's class names."""
+
+    def run_validation(self, value: object) -> T:
+        if isinstance(value, self._type) and not (self._type is int and isinstance(value, bool)):
+            return cast(T, value)
+        raise ValidationError(f"expected {_KINDS[self._type]}, got {brief(value)}")
+
+
+class OneOf(c.Choice[T]):
+    """MkDocs' choice, naming the choices plainly and the likely one."""
+
+    def run_validation(self, value: object) -> T:
+        if value in self.choices:
+            return cast(T, value)
+        names = [str(choice) for choice in self.choices]
+        hint = did_you_mean(value, names) if isinstance(value, str) else ""
+        raise ValidationError(f"expected one of {', '.join(names)}, got {brief(value)}{hint}")
 
 
 class RiskRegisterConfig(base.Config):
-    risks_dir = c.Type(str, default="risks")
-    prefix = c.Type(str, default="risk-register")
-    top = c.Type(int, default=5)
-    id_pattern = c.Type(str, default=r"^[A-Z][A-Z0-9]*-[0-9]+$")
-    probability = c.Optional(c.Type(list))
-    impact = c.Optional(c.Type(list))
-    scoring = c.Choice(("product", "sum", "matrix"), default="matrix")
-    matrix = c.Optional(c.Type(dict))
-    bands = c.Optional(c.Type(list))
-    statuses = c.Optional(c.Type(list))
-    categories = c.Type(list, default=[])
-    monitoring = c.Optional(c.Type(list))
-    chart = c.Optional(c.Type(dict))
+    risks_dir = Kind(str, default="risks")
+    prefix = Kind(str, default="risk-register")
+    top = Kind(int, default=5)
+    id_pattern = Kind(str, default=r"^[A-Z][A-Z0-9]*-[0-9]+$")
+    probability = c.Optional(Kind(list))
+    impact = c.Optional(Kind(list))
+    scoring = OneOf(("product", "sum", "matrix"), default="matrix")
+    matrix = c.Optional(Kind(dict))
+    bands = c.Optional(Kind(list))
+    statuses = c.Optional(Kind(list))
+    categories = Kind(list, default=[])
+    monitoring = c.Optional(Kind(list))
+    chart = c.Optional(Kind(dict))
     # Extensions of the contract (documented in docs/configuration.md).
-    max_file_size = c.Type(int, default=DEFAULT_MAX_FILE_SIZE)
-    issue_url = c.Optional(c.Type(str))
-    nav_risk_pages = c.Type(int, default=100)
+    max_file_size = Kind(int, default=DEFAULT_MAX_FILE_SIZE)
+    issue_url = c.Optional(Kind(str))
+    nav_risk_pages = Kind(int, default=100)
     # The register page's chart: the SVG matrix, the reference's Mermaid chart, or both (docs/charts.md).
-    chart_format = c.Choice(("svg", "mermaid", "both"), default="both")
+    chart_format = OneOf(("svg", "mermaid", "both"), default="both")
+
+    def validate(self) -> tuple[base.ConfigErrors, base.ConfigWarnings]:
+        failed, warnings = super().validate()
+        # MkDocs warns of an unknown option without guessing which one was meant.
+        known = sorted(key for key, _ in self._schema)
+        warnings = [
+            (key, f"{message}{did_you_mean(key, known)}" if message.startswith("Unrecognised") else message)
+            for key, message in warnings
+        ]
+        return failed, warnings
 
 
 MODEL_KEYS = (

@@ -25,11 +25,23 @@ def natural_key(text: str) -> tuple[tuple[tuple[int, int | str], ...], str]:
     return tuple(parts), text
 
 
+def close_match(value: str, choices: Iterable[str]) -> str | None:
+    """The choice ``value`` is most likely a misspelling of, if any (case aside)."""
+    by_fold = {name.casefold(): name for name in choices}
+    close = difflib.get_close_matches(value.casefold(), list(by_fold), n=1, cutoff=0.6)
+    return by_fold[close[0]] if close else None
+
+
 def suggestion(value: str, choices: Iterable[str]) -> str:
     """A "did you mean" tail for a message, or the list of valid names."""
     names = list(choices)
-    by_fold = {name.casefold(): name for name in names}
-    close = difflib.get_close_matches(value.casefold(), list(by_fold), n=1, cutoff=0.6)
-    if close:
-        return f"did you mean '{by_fold[close[0]]}'?"
+    close = close_match(value, names)
+    if close is not None:
+        return f"did you mean '{close}'?"
     return "valid names: " + ", ".join(names) if names else "no names are configured"
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """ "; did you mean 'X'?" for a message that already lists the choices, or ""."""
+    close = close_match(value, choices)
+    return "" if close is None else f"; did you mean '{close}'?"

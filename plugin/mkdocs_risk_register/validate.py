@@ -10,7 +10,7 @@ from typing import Any
 from .diagnostics import Diagnostic, Severity
 from .loader import FrontMatterValue, ParsedFile
 from .model import Level, Model, Scale
-from .naming import suggestion
+from .naming import did_you_mean, suggestion
 from .risk import Risk
 
 REQUIRED_KEYS = ("id", "title", "category", "probability", "impact", "owner", "status")
@@ -58,8 +58,8 @@ class _Checker:
             self.report(
                 scale.name,
                 "error",
-                f"{scale.name} {brief(name)} is not a level of {scale.name} ({', '.join(scale.names)}); "
-                f"{suggestion(name, scale.names)}",
+                f"{scale.name} {brief(name)} is not a level of {scale.name} ({', '.join(scale.names)})"
+                f"{did_you_mean(name, scale.names)}",
                 "unknown-level",
             )
         return level
@@ -70,7 +70,10 @@ def brief(value: Any, limit: int = 60) -> str:
     shows it, cut short so that a 1 MiB value does not make a 1 MiB line."""
     if isinstance(value, (dt.date, dt.datetime)):
         value = value.isoformat()
-    text = f"'{value}'" if isinstance(value, str) else repr(value)
+    if isinstance(value, bool) or value is None:
+        text = {True: "true", False: "false", None: "null"}[value]  # as YAML writes them
+    else:
+        text = f"'{value}'" if isinstance(value, str) else repr(value)
     return text if len(text) <= limit else text[: limit - 4] + "…" + text[-3:]
 
 
@@ -222,8 +225,8 @@ def validate(file: ParsedFile, model: Model) -> tuple[Risk | None, list[Diagnost
         check.report(
             "status",
             "error",
-            f"status {brief(status_name)} is not a configured status ({', '.join(names)}); "
-            f"{suggestion(status_name, names)}",
+            f"status {brief(status_name)} is not a configured status ({', '.join(names)})"
+            f"{did_you_mean(status_name, names)}",
             "unknown-status",
         )
     mitigation = check.text("mitigation", required=False) or ""
