@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -56,6 +57,12 @@ def test_left_out_files_are_listed_on_the_register_page(tmp_path: Path) -> None:
     for name in ("bad-yaml.md", "dup-b.md", "latin1.md", "missing-title.md", "no-front-matter.md", "unknown-level.md"):
         assert f"<code>risks/{name}</code>" in note
     assert "6 files left out" in note
+    # Each problem reads as its line in the build log.
+    items = [re.sub(r"<[^>]+>", "", item) for item in re.findall(r"<li>(.*?)</li>", note)]
+    logged = [line for line in built.log.splitlines() if "risks/" in line and line.endswith("]")]
+    assert len(items) == len(EXPECTED)
+    for item in items:
+        assert any(line.endswith(html.unescape(item)) for line in logged), item
     # Valid risks are all still there, warnings included.
     ids = [r["id"] for r in built.data()["risks"]]
     assert ids == ["B-1", "B-4", "B-6", "B-7"]

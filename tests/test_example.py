@@ -140,6 +140,14 @@ def test_risks_csv_is_the_register_table(example_site: Built) -> None:
     assert rows[13][8] == "Data Team, Product Team"
 
 
+def test_band_and_its_action_read_as_one_phrase(example_site: Built) -> None:
+    # RSK-001 scores 9: the reference's scoring guide says "7-9 ... Mitigate urgently; assign owner immediately".
+    top = re.sub(r"<[^>]+>", "", example_site.page("risk-register/top/"))
+    assert "Band: Urgent — Mitigate urgently; assign owner immediately · Owner:" in top
+    summary = table_with_header(example_site.page("risk-register/RSK-001/"), "Field")
+    assert ["Band", "Urgent — Mitigate urgently; assign owner immediately"] in summary
+
+
 def test_risk_page_edit_link_opens_the_risk_file(example_site: Built) -> None:
     page = example_site.page("risk-register/RSK-004/")
     assert "https://github.com/example/mkdocs-risk-register/edit/main/risks/RSK-004.md" in page

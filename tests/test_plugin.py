@@ -128,5 +128,5 @@ def test_without_directory_urls_links_point_at_html_files(tmp_path: Path) -> Non
 def test_inactive_risk_page_says_it_is_not_ranked(tmp_path: Path) -> None:
     built = build(write_project(tmp_path, TWO_RISKS), strict=True)
     page = built.page("risk-register/R-2/")
-    assert "not ranked: status Closed is not tracked" in page
+    assert "not ranked (status Closed is not tracked)" in page
     assert built.data()["risks"][1]["rank"] is None

@@ -97,7 +97,7 @@ def problems_note(register: Register) -> str:
 
 def _problem_html(problem: Diagnostic) -> str:
     return (
-        f"<code>{escape(problem.path)}:{problem.line}</code> {escape(problem.severity)}: "
+        f"<code>{escape(problem.path)}:{problem.line}</code>: {escape(problem.severity)}: "
         f"{escape(problem.message)} <code>[{escape(problem.code)}]</code>"
     )
 
@@ -175,7 +175,7 @@ def top_page(register: Register) -> str:
         sections.append(f"The {len(top)} highest-scoring active risks, by score and then by id.")
     for risk in top:
         band = risk.band
-        action = f": {markdown_text(band.action)}" if band.action else ""
+        action = f" — {markdown_text(band.action)}" if band.action else ""
         sections += [
             f"## {markdown_text(risk.id)}: {heading_markdown(risk.title)}",
             score_line(risk),
@@ -256,14 +256,14 @@ def risk_page(
     if risk.rank is not None:
         rank = f"{risk.rank} of {register.active_count} active risks"
     else:
-        rank = f"not ranked: status {risk.status.name} is not tracked"
+        rank = f"not ranked (status {risk.status.name} is not tracked)"
     review = ""
     if risk.next_review is not None:
         review = risk.next_review.isoformat() + (" (overdue)" if risk.overdue else "")
     # Rows written directly, as (field, value HTML): a register has thousands of these pages.
     rows = [
         ("Score", escape(f"{risk.score} ({risk.probability.name} Probability, {risk.impact.name} Impact)")),
-        ("Band", escape(f"{risk.band.name}: {risk.band.action}" if risk.band.action else risk.band.name)),
+        ("Band", escape(f"{risk.band.name} — {risk.band.action}" if risk.band.action else risk.band.name)),
         ("Rank", escape(rank)),
         ("Category", escape(risk.category)),
         ("Owner", escape(risk.owner_text)),
@@ -271,7 +271,7 @@ def risk_page(
         ("Mitigation", inline_html(risk.mitigation)),
         ("Contingency", inline_html(risk.contingency)),
         ("Last reviewed", risk.reviewed.isoformat() if risk.reviewed else "never"),
-        ("Next review", review or "none: not tracked"),
+        ("Next review", review or "none (not tracked)"),
     ]
     if risk.related:
         rows.append(("Related", ", ".join(related_html(item, issue_url) for item in risk.related)))
