@@ -25,7 +25,7 @@ from .register import FileCache, load_register
 from .views.site import SiteLayout
 from .views.site_files import ChartFormat, GeneratedSite, RenderOptions, generate_site
 
-log = get_plugin_logger(__name__)
+log = get_plugin_logger("risk-register")  # the name users write in mkdocs.yml, as in config errors
 
 # Shipped with the package and added to every site: the table's sort and filter, the chart's styles.
 ASSETS = ("risk-register.css", "risk-register.js")
