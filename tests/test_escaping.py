@@ -47,7 +47,7 @@ def hostile_material_site(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """Material prints a page's title in <title> through ``striptags``, which turns ``&lt;`` back into ``<``."""
     root = tmp_path_factory.mktemp("hostile-material")
     risks = {f"h{n}.md": risk_file(f"H-{n}", title=title) for n, title in enumerate(HOSTILE_TITLES, start=1)}
-    built = build(write_project(root, risks, theme="material"), strict=True)
+    built = build(write_project(root, risks, {"top": 20}, theme="material"), strict=True)
     assert built.returncode == 0, built.log
     return built
 
@@ -99,6 +99,8 @@ def test_material_page_heads_show_titles_as_text(hostile_material_site: Built) -
         # The whole title element is the escaped title: nothing of it leaks out as markup.
         assert "<" not in titles[0]
         assert "<script>alert" not in page
+    for page in ("risk-register/", "risk-register/top/", "risk-register/monitoring/"):
+        assert "<script>alert" not in hostile_material_site.page(page)  # tables, chart, nav and contents
     title_element = re.search(r"<title>(.*?)</title>", hostile_material_site.page("risk-register/H-10/"), re.S)
     assert title_element is not None
     assert html.unescape(title_element.group(1)) == "H-10: </title><script>alert('head')</script> - Test register"
