@@ -83,15 +83,25 @@ TAIL = "category: Technical\nprobability: High\nimpact: High\nowner: Team\nstatu
         (
             "title: [draft] Data loss\n",
             3,
-            "a value that starts with '[' is read as a list; quote the text: " + QUOTED[0],
+            "; a value that starts with '[' is read as a list (quote the text: " + QUOTED[0] + ")",
         ),
-        ("title: Cache: stale reads\n", 3, "a ': ' inside a value starts a new key; quote the text: " + QUOTED[1]),
+        (
+            "title: Cache: stale reads\n",
+            3,
+            "; a ': ' inside a value starts a new key (quote the text: " + QUOTED[1] + ")",
+        ),
         (
             "title: @here all\n",
             3,
-            "a value that starts with '@' is read as reserved syntax; quote the text: " + QUOTED[2],
+            "; a value that starts with '@' is read as reserved syntax (quote the text: " + QUOTED[2] + ")",
         ),
-        ('title: "Data loss\n', 8, "the quote opened on line 3 is not closed"),
+        ('title: "Data loss\n', 8, " (the quote opened on line 3 is not closed)"),
+        (
+            "mitigation: [a, b\ntitle: T\n",
+            4,
+            "; a value that starts with '[' is read as a list (close it with ']', or quote the text: "
+            'mitigation: "[a, b")',
+        ),
     ],
 )
 def test_yaml_errors_say_how_to_quote_the_value(tmp_path: Path, front: str, line: int, hint: str) -> None:
@@ -99,7 +109,7 @@ def test_yaml_errors_say_how_to_quote_the_value(tmp_path: Path, front: str, line
     run = run_cli("check", cwd=tmp_path)
     assert run.returncode == 1
     assert run.lines[0].startswith(f"risks/y.md:{line}: error: front matter is not valid YAML: ")
-    assert run.lines[0].endswith(f" ({hint}) [yaml-error]")
+    assert run.lines[0].endswith(f"{hint} [yaml-error]")
 
 
 def test_check_lines_are_the_build_log_lines(tmp_path: Path) -> None:

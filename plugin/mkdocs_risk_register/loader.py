@@ -298,6 +298,7 @@ def _fields(path: str, entries: list[simple_yaml.Entry]) -> tuple[dict[str, Fron
 
 _KEY_AND_VALUE = re.compile(r"([A-Za-z][A-Za-z0-9_-]*): +\S")
 _SYNTAX_STARTS = {"[": "a list", "{": "a mapping", "@": "reserved syntax", "`": "reserved syntax", "%": "a directive"}
+_CLOSERS = {"[": "]", "{": "}"}
 _HINT_VALUE_LIMIT = 60
 
 
@@ -310,9 +311,12 @@ def quoting_hint(line_text: str) -> str:
     plain = '"' not in value and "\\" not in value and len(value) <= _HINT_VALUE_LIMIT
     quoted = f'{key}: "{value}"' if plain else f'{key}: "..."'
     if value[0] in _SYNTAX_STARTS and not (value[0] in "[{" and value[-1] in "]}"):
-        return f"a value that starts with '{value[0]}' is read as {_SYNTAX_STARTS[value[0]]}; quote the text: {quoted}"
+        closer = _CLOSERS.get(value[0])
+        close = f"close it with '{closer}', or " if closer and closer not in value else ""
+        read_as = _SYNTAX_STARTS[value[0]]
+        return f"a value that starts with '{value[0]}' is read as {read_as} ({close}quote the text: {quoted})"
     if value[0] not in "\"'" and (": " in value or value.endswith(":")):
-        return f"a ': ' inside a value starts a new key; quote the text: {quoted}"
+        return f"a ': ' inside a value starts a new key (quote the text: {quoted})"
     return ""
 
 
@@ -379,7 +383,7 @@ def parse_front_matter(path: str, front: str) -> tuple[dict[str, FrontMatterValu
             marked = (line, lines.of(error.context_mark) if error.context_mark else line)
             for hint in (quoting_hint(source_lines[n - 2]) for n in marked if 2 <= n <= len(source_lines) + 1):
                 if hint:
-                    message += f" ({hint})"
+                    message += f"; {hint}"
                     break
         return Diagnostic(path, line, "error", f"front matter is not valid YAML: {message}", "yaml-error")
     except (yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError) as error:
