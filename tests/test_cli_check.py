@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from mkdocs_risk_register.cli import github_annotation
 from mkdocs_risk_register.diagnostics import Diagnostic
-from tests.cli_helpers import commit_all, init_repo, run_cli
+from tests.cli_helpers import SCRIPT, commit_all, init_repo, run_cli
 from tests.helpers import REPO, build, risk_file, write_project
 
 BROKEN = {
@@ -110,6 +111,24 @@ def test_yaml_errors_say_how_to_quote_the_value(tmp_path: Path, front: str, line
     assert run.returncode == 1
     assert run.lines[0].startswith(f"risks/y.md:{line}: error: front matter is not valid YAML: ")
     assert run.lines[0].endswith(f"{hint} [yaml-error]")
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    # Thousands of warnings, far more than a pipe holds, read by `head -1`.
+    keys = {f"extra{n}": "x" for n in range(3000)}
+    write_project(tmp_path, {"a.md": risk_file("A-1", **keys)})
+    piped = subprocess.run(
+        ["bash", "-c", f"set -o pipefail; '{SCRIPT}' check | head -1"],
+        check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert piped.stdout.startswith("risks/a.md:9: warning: unknown key 'extra0'")
+    assert len(piped.stdout.splitlines()) == 1
+    assert piped.stderr == ""
+    assert piped.returncode == 141
 
 
 def test_check_lines_are_the_build_log_lines(tmp_path: Path) -> None:

@@ -242,6 +242,17 @@ def test_settings_are_read_at_each_revision(tmp_path: Path) -> None:
     assert data["modified"][0]["changes"]["band"] == {"old": "Urgent", "new": "Proactive"}
 
 
+def test_broken_settings_on_one_side_are_noted_and_the_other_sides_used(tmp_path: Path) -> None:
+    init_repo(tmp_path)
+    write_project(tmp_path, {"a.md": risk_file("A-1")})
+    commit_all(tmp_path, "good")
+    write_project(tmp_path, {}, {"scoring": "prodcut"})  # the working tree's mkdocs.yml is broken
+    run = run_cli("diff", "HEAD", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert "> mkdocs.yml at working tree has configuration errors; the other side's settings are used" in run.lines
+    assert "&#" not in run.stdout
+
+
 def test_output_file_and_subfolder_project(tmp_path: Path) -> None:
     init_repo(tmp_path)
     project = tmp_path / "docs-site"

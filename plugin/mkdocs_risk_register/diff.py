@@ -6,6 +6,7 @@ the same risk (reported as moved). Pure: no git, no files, no terminal.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from .naming import natural_key
 from .register import Register
 from .risk import Risk
 from .views.export import risk_to_dict
-from .views.text import escape, inline_html, one_line
+from .views.text import inline_html, one_line
 
 Value = str | int | None
 
@@ -206,7 +207,8 @@ def _plain(value: Value) -> str:
     """A literal value (a name, a path) for a table cell."""
     if value is None or value == "":
         return "—"
-    return escape(one_line(str(value))).replace("|", "&#124;")
+    # Quotes stay as they are: this is Markdown text (read in terminals too), never an attribute.
+    return html.escape(one_line(str(value)), quote=False).replace("|", "&#124;")
 
 
 def _code(value: str) -> str:
