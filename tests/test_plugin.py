@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_helpers import run_cli
 from tests.helpers import build, risk_file, write_project
 
 TWO_RISKS = {"a.md": risk_file("R-1", title="First"), "b.md": risk_file("R-2", title="Second", status="Closed")}
@@ -75,6 +76,23 @@ def test_options_of_the_wrong_kind_are_named_in_words(tmp_path: Path, plugin: di
     assert message in built.log
     assert "<class" not in built.log
     assert "Traceback" not in built.log
+
+
+def test_a_malformed_source_date_epoch_stops_the_build_with_one_line(tmp_path: Path) -> None:
+    root = write_project(tmp_path, TWO_RISKS)
+    built = build(root, env={"SOURCE_DATE_EPOCH": "yesterday"})
+    assert built.returncode != 0
+    assert (
+        "risk-register: config error in 'SOURCE_DATE_EPOCH': the environment variable must be a whole number "
+        "of seconds since 1970-01-01 UTC, got 'yesterday' [config-error]" in built.log
+    )
+    assert "Traceback" not in built.log
+    checked = run_cli("check", cwd=root, env={"SOURCE_DATE_EPOCH": "yesterday"})
+    assert checked.returncode == 1
+    assert checked.stderr.splitlines() == [
+        "risk-register: config error in 'SOURCE_DATE_EPOCH': the environment variable must be a whole number "
+        "of seconds since 1970-01-01 UTC, got 'yesterday' [config-error]"
+    ]
 
 
 def test_a_misspelt_option_names_the_likely_one(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TextIO
 
-from .diagnostics import Diagnostic
+from .diagnostics import ConfigError, Diagnostic
 from .diff import Side, compare, to_json, to_markdown
 from .gitsource import GitError, Repository, register_at, settings_at
 from .register import Register, build_date_from_env, load_register
@@ -266,6 +266,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[args.command](args, stdout)
     except UsageError as error:
         return _fail(str(error))
+    except ConfigError as error:  # from the environment (SOURCE_DATE_EPOCH): no file to point at
+        print(error.format(), file=sys.stderr)
+        return PROBLEMS
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

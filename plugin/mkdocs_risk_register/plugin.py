@@ -21,7 +21,7 @@ from .deferred import MIN_SIZE, PLACEHOLDER, Deferred, defer
 from .diagnostics import ConfigError
 from .model import Model, model_from_settings
 from .nav import arrange
-from .register import FileCache, load_register
+from .register import FileCache, build_date_from_env, load_register
 from .views.site import SiteLayout
 from .views.site_files import ChartFormat, GeneratedSite, RenderOptions, generate_site
 
@@ -62,6 +62,7 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
         self.risks_dir = self.base_dir / self.config.risks_dir
         try:
             self.model = model_from_settings(model_settings(self.config))
+            build_date_from_env()  # a malformed SOURCE_DATE_EPOCH stops here, with one line
             if not self.risks_dir.is_dir():
                 raise ConfigError(
                     "risks_dir", f"folder '{self.config.risks_dir}' does not exist (looked for {self.risks_dir})"

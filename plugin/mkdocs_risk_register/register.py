@@ -15,7 +15,7 @@ from .loader import DEFAULT_MAX_FILE_SIZE, discover, iter_sources, parse_file
 from .model import Model
 from .naming import natural_key
 from .risk import Risk
-from .validate import validate
+from .validate import brief, validate
 
 FileResult = tuple[Risk | None, list[Diagnostic]]
 
@@ -58,14 +58,21 @@ class Register:
 
 
 def build_date_from_env(environ: Mapping[str, str] = os.environ) -> dt.date:
-    """The UTC date of SOURCE_DATE_EPOCH when set (reproducible builds), else of now."""
+    """The UTC date of SOURCE_DATE_EPOCH when set (reproducible builds), else of now.
+
+    A value that is not a time stops the build, as the reproducible-builds convention asks:
+    falling back to today would quietly make the build unreproducible.
+    """
     epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-        except (ValueError, OverflowError, OSError):
-            pass
-    return dt.datetime.now(dt.timezone.utc).date()
+    if not epoch:
+        return dt.datetime.now(dt.timezone.utc).date()
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    except (ValueError, OverflowError, OSError):
+        raise ConfigError(
+            "SOURCE_DATE_EPOCH",
+            f"the environment variable must be a whole number of seconds since 1970-01-01 UTC, got {brief(epoch)}",
+        ) from None
 
 
 def check_file(path: str, data: bytes | Diagnostic, model: Model) -> FileResult:
