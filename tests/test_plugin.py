@@ -28,6 +28,27 @@ def test_without_nav_pages_appear_under_a_risk_register_section(tmp_path: Path) 
     assert not (tmp_path / "docs" / "risk-register").exists()  # nothing written into docs/
 
 
+@pytest.mark.parametrize(
+    ("top", "active", "expected"),
+    [
+        (3, 5, ("Top 3 Risks — Detailed Analysis", "Top 3 risks", "Top 3 risks deep dive")),
+        (100, 5, ("Top 5 Risks — Detailed Analysis", "Top 5 risks", "Top 100 risks deep dive")),
+        (1, 5, ("Top Risk — Detailed Analysis", "Top risk", "Top risk deep dive")),
+        (5, 0, ("Top Risks — Detailed Analysis", "Top risks", "Top 5 risks deep dive")),
+    ],
+)
+def test_the_top_page_is_named_for_the_risks_it_shows(
+    tmp_path: Path, top: int, active: int, expected: tuple[str, str, str]
+) -> None:
+    title, link, deep_dive = expected
+    risks = {f"r{n}.md": risk_file(f"R-{n}", status="Open" if n <= active else "Closed") for n in range(1, 6)}
+    built = build(write_project(tmp_path, risks, {"top": top}), strict=True)
+    assert built.returncode == 0, built.log
+    assert re.search(r"<h1[^>]*>(.*?)</h1>", built.page("risk-register/top/")).group(1) == title
+    assert f'<a href="top/">{link}</a>' in built.page("risk-register/")
+    assert f"<td>{deep_dive}</td>" in built.page("risk-register/monitoring/")
+
+
 def test_large_register_keeps_risk_pages_out_of_the_nav(tmp_path: Path) -> None:
     risks = {f"r{n}.md": risk_file(f"R-{n}") for n in range(1, 4)}
     built = build(write_project(tmp_path, risks, {"nav_risk_pages": 2}), strict=True)

@@ -330,6 +330,15 @@ def _statuses(value: Any) -> tuple[Status, ...]:
     return tuple(statuses)
 
 
+def _default_monitoring(top: int) -> list[dict[str, Any]]:
+    """The reference's schedule, its deep dive on as many top risks as the top page shows."""
+    deep_dive = {0: "Top risks deep dive", 1: "Top risk deep dive"}.get(top, f"Top {top} risks deep dive")
+    return [
+        {**row, "activity": deep_dive} if row["activity"] == "Top 5 risks deep dive" else row
+        for row in DEFAULT_MONITORING
+    ]
+
+
 def _monitoring(value: Any) -> tuple[MonitoringActivity, ...]:
     if value == []:
         return ()
@@ -401,7 +410,7 @@ def model_from_settings(settings: Mapping[str, Any]) -> Model:
         bands=_bands(_or_default(settings, "bands", DEFAULT_BANDS)),
         statuses=_statuses(_or_default(settings, "statuses", DEFAULT_STATUSES)),
         categories=categories,
-        monitoring=_monitoring(DEFAULT_MONITORING if monitoring_value is None else monitoring_value),
+        monitoring=_monitoring(_default_monitoring(top) if monitoring_value is None else monitoring_value),
         chart_title=title,
         quadrants=quadrants,
         top=top,

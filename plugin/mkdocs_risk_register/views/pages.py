@@ -17,8 +17,13 @@ from .site import SiteLayout, page_name
 from .text import escape, heading_markdown, inline_html, markdown_text
 
 
+def top_risks(n: int) -> str:
+    """ "Top 5 Risks" for the n risks the top page shows ("Top Risk" for one, "Top Risks" for none)."""
+    return {0: "Top Risks", 1: "Top Risk"}.get(n, f"Top {n} Risks")
+
+
 def top_title(n: int) -> str:
-    return "Top Risk — Detailed Analysis" if n == 1 else f"Top {n} Risks — Detailed Analysis"
+    return f"{top_risks(n)} — Detailed Analysis"
 
 
 def _bold(text: str) -> Cell:
@@ -137,7 +142,7 @@ def _register_row(risk: Risk, href: str) -> str:
 def register_page(register: Register, layout: SiteLayout, chart_html: str) -> str:
     links = []
     if register.model.top:
-        links.append(f"[Top {register.model.top} risks](top.md)")
+        links.append(f"[{top_risks(len(register.top)).capitalize()}](top.md)")  # as many as the page shows
     links.append("[Monitoring schedule](monitoring.md)")
     links.append("data: [JSON](risks.json), [CSV](risks.csv)")
     summary = (
@@ -167,12 +172,12 @@ def score_line(risk: Risk) -> str:
 
 def top_page(register: Register) -> str:
     top = register.top
-    n = min(register.model.top, len(top)) if top else register.model.top
-    sections = [f"# {top_title(n)}"]
+    sections = [f"# {top_title(len(top))}"]
     if not top:
         sections.append("No active risks.")
     else:
-        sections.append(f"The {len(top)} highest-scoring active risks, by score and then by id.")
+        what = "active risk" if len(top) == 1 else f"{len(top)} highest-scoring active risks, by score and then by id"
+        sections.append(f"The {what}." if len(top) > 1 else f"The highest-scoring {what}.")
     for risk in top:
         band = risk.band
         action = f" — {markdown_text(band.action)}" if band.action else ""
