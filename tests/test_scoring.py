@@ -111,3 +111,14 @@ def test_sum_scoring(tmp_path: Path) -> None:
     assert built.returncode == 0, built.log
     scores = {r["id"]: (r["score"], r["band"]) for r in built.data()["risks"]}
     assert scores == {"S-1": (5, "Hot"), "S-2": (2, "Cold")}
+
+
+def test_scoring_guide_shows_only_scores_the_method_can_reach(tmp_path: Path) -> None:
+    # Sum of two 1-3 levels reaches 2 to 6: the default bands (min 7, 4, 1) cover 2-3 and 4-6, and nothing reaches 7.
+    built = build(write_project(tmp_path, {"r.md": risk_file("S-1")}, {"scoring": "sum"}))
+    assert built.returncode == 0, built.log
+    page = built.page("risk-register/")
+    bands = table_with_header(page, "Risk Score")[1:]
+    assert [row[:2] for row in bands] == [["—", "Urgent"], ["4-6", "Proactive"], ["2-3", "Accept"]]
+    legend = re.findall(r"<text[^>]*>([^<]*)</text>", page)  # the chart's legend, among its texts
+    assert "Urgent (no score reaches it)" in legend and "Accept 2–3" in legend

@@ -170,6 +170,14 @@ class Model:
     def reachable_scores(self) -> list[int]:
         return sorted({self.score(p, i) for p in self.probability.levels for i in self.impact.levels})
 
+    def band_scores(self, index: int) -> tuple[int, int] | None:
+        """The scores band ``index`` covers, from its min to the next band's min less one, kept
+        within the lowest and highest reachable scores; None when no score can reach it."""
+        reachable = self.reachable_scores()
+        low = max(self.bands[index].min, reachable[0])
+        high = min(self.bands[index - 1].min - 1, reachable[-1]) if index else reachable[-1]
+        return (low, high) if low <= high else None
+
     def find_status(self, name: str) -> Status | None:
         folded = name.casefold()
         return next((s for s in self.statuses if s.name.casefold() == folded), None)

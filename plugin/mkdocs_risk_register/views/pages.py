@@ -31,10 +31,12 @@ def _bold(text: str) -> Cell:
 
 
 def _score_range(model: Model, band_index: int) -> str:
-    """From the band's min up to the next higher band's min less one (the top band: the highest score)."""
-    low = model.bands[band_index].min
-    high = model.bands[band_index - 1].min - 1 if band_index else max(model.reachable_scores())
-    return str(low) if low >= high else f"{low}-{high}"
+    """"7-9" as in the reference's guide; "—" for a band no score can reach."""
+    scores = model.band_scores(band_index)
+    if scores is None:
+        return "—"
+    low, high = scores
+    return str(low) if low == high else f"{low}-{high}"
 
 
 def _days(days: int) -> str:

@@ -227,10 +227,11 @@ class _Slot:
 
 
 def _score_range(model: Model, index: int) -> str:
-    low = model.bands[index].min
-    reachable = model.reachable_scores()
-    high = model.bands[index - 1].min - 1 if index else max(reachable)
-    return str(low) if low >= high else f"{low}–{high}"
+    scores = model.band_scores(index)
+    if scores is None:
+        return "(no score reaches it)"
+    low, high = scores
+    return str(low) if low == high else f"{low}–{high}"
 
 
 def _cell_slots(risks: Sequence[Risk], model: Model) -> dict[tuple[int, int], list[_Slot]]:
