@@ -66,6 +66,11 @@ def test_large_register_keeps_risk_pages_out_of_the_nav(tmp_path: Path) -> None:
         ({"bands": [{"name": "A", "min": 1}, {"name": "B", "min": 4}]}, "'bands[1].min'"),
         ({"risks_dir": "nowhere"}, "'risks_dir': folder 'nowhere' does not exist"),
         ({"statuses": [{"name": "Open"}, {"name": "open"}]}, "'statuses[1].name'"),
+        (
+            {"statuses": [{"name": True}]},  # `name: On` in mkdocs.yml
+            "'statuses[0].name': expected text, got true (YAML reads On, Off, Yes and No as true or false: "
+            "put the name in quotes)",
+        ),
     ],
 )
 def test_configuration_errors_stop_the_build_naming_the_key(

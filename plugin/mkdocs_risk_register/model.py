@@ -213,7 +213,14 @@ class Model:
 def _text(value: Any, key: str, *, required: bool = True) -> str:
     if value is None and not required:
         return ""
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+    if isinstance(value, bool):
+        # mkdocs.yml is read by MkDocs, so the text YAML turned into true or false is gone.
+        raise ConfigError(
+            key,
+            f"expected text, got {str(value).lower()} (YAML reads On, Off, Yes and No as true or "
+            "false: put the name in quotes)",
+        )
+    if not isinstance(value, (str, int, float)):
         raise ConfigError(key, f"expected text, got {_type_name(value)}")
     text = str(value).strip()
     if required and not text:

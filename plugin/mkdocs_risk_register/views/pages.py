@@ -31,7 +31,7 @@ def _bold(text: str) -> Cell:
 
 
 def _score_range(model: Model, band_index: int) -> str:
-    """"7-9" as in the reference's guide; "—" for a band no score can reach."""
+    """ "7-9" as in the reference's guide; "—" for a band no score can reach."""
     scores = model.band_scores(band_index)
     if scores is None:
         return "—"
