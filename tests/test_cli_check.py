@@ -131,6 +131,13 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
     assert piped.returncode == 141
 
 
+def test_missing_keys_are_listed_in_the_order_of_the_format(tmp_path: Path) -> None:
+    write_project(tmp_path, {"e.md": "---\n---\nBody\n"})
+    run = run_cli("check", cwd=tmp_path)
+    missing = re.findall(r"required key '(\w+)' is missing", run.stdout)
+    assert missing == ["id", "title", "category", "probability", "impact", "owner", "status"]
+
+
 def test_check_lines_are_the_build_log_lines(tmp_path: Path) -> None:
     write_project(tmp_path, BROKEN)
     run = run_cli("check", cwd=tmp_path)

@@ -120,7 +120,7 @@ def assemble(
     active = sorted((r for r in kept.values() if r.active), key=lambda r: (-r.score, keys[r.id]))
     ranks = {risk.id: position for position, risk in enumerate(active, start=1)}
     risks = [_schedule(risk, ranks, build_date) for risk in sorted(kept.values(), key=lambda r: keys[r.id])]
-    problems.sort(key=lambda p: (p.path, p.line, p.code, p.message))
+    problems.sort(key=lambda p: (p.path, p.line))  # stable: a file's problems stay in the order of its keys
     return Register(model, tuple(risks), tuple(problems), tuple(sorted(left_out)), build_date)
 
 
