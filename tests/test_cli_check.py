@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -129,6 +130,33 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
     assert len(piped.stdout.splitlines()) == 1
     assert piped.stderr == ""
     assert piped.returncode == 141
+
+
+def test_a_reader_that_reads_nothing_gets_no_traceback_either(tmp_path: Path) -> None:
+    # One short line, held in Python's buffer until the end: the failed write comes at the flush.
+    write_project(tmp_path, {"a.md": risk_file("A-1")})
+    environment = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
+    piped = subprocess.run(
+        ["bash", "-c", f"set -o pipefail; '{SCRIPT}' check | true"],
+        check=False,
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert piped.stderr == ""
+    assert piped.returncode == 141
+
+
+def test_a_malformed_source_date_epoch_is_a_problem_in_every_format(tmp_path: Path) -> None:
+    write_project(tmp_path, {"a.md": risk_file("A-1")})
+    for value in ("soon", ""):
+        run = run_cli("check", "--format", "json", cwd=tmp_path, env={"SOURCE_DATE_EPOCH": value})
+        assert run.returncode == 1
+        data = json.loads(run.stdout)
+        assert [(p["path"], p["code"]) for p in data["problems"]] == [("mkdocs.yml", "config-error")]
+        assert "'SOURCE_DATE_EPOCH': the environment variable must be a whole number" in data["problems"][0]["message"]
 
 
 def test_missing_keys_are_listed_in_the_order_of_the_format(tmp_path: Path) -> None:

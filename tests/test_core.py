@@ -105,10 +105,11 @@ def test_discovery_skips_private_readme_and_non_markdown(tmp_path: Path) -> None
 
 def test_build_date_comes_from_source_date_epoch() -> None:
     assert build_date_from_env({"SOURCE_DATE_EPOCH": "1772323200"}) == dt.date(2026, 3, 1)
-    assert build_date_from_env({"SOURCE_DATE_EPOCH": ""}) == dt.datetime.now(dt.timezone.utc).date()
-    with pytest.raises(ConfigError) as raised:
-        build_date_from_env({"SOURCE_DATE_EPOCH": "garbage"})
-    assert raised.value.key == "SOURCE_DATE_EPOCH"
+    assert build_date_from_env({}) == dt.datetime.now(dt.timezone.utc).date()
+    for malformed in ("garbage", "", " ", "1.5"):
+        with pytest.raises(ConfigError) as raised:
+            build_date_from_env({"SOURCE_DATE_EPOCH": malformed})
+        assert raised.value.key == "SOURCE_DATE_EPOCH"
 
 
 def test_shift_headings_demotes_atx_and_setext_but_not_code() -> None:

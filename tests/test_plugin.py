@@ -115,10 +115,10 @@ def test_a_malformed_source_date_epoch_stops_the_build_with_one_line(tmp_path: P
     assert "Traceback" not in built.log
     checked = run_cli("check", cwd=root, env={"SOURCE_DATE_EPOCH": "yesterday"})
     assert checked.returncode == 1
-    assert checked.stderr.splitlines() == [
-        "risk-register: config error in 'SOURCE_DATE_EPOCH': the environment variable must be a whole number "
+    assert checked.lines[0] == (
+        "mkdocs.yml:1: error: config error in 'SOURCE_DATE_EPOCH': the environment variable must be a whole number "
         "of seconds since 1970-01-01 UTC, got 'yesterday' [config-error]"
-    ]
+    )
 
 
 def test_a_misspelt_option_names_the_likely_one(tmp_path: Path) -> None:

@@ -1,8 +1,9 @@
 """The ``risk-register`` command: argument parsing and output only; the core does the work.
 
 Exit codes: 0 success; 1 problems found (``check``: errors, or warnings with
-``--strict``; any command: a configuration error); 2 usage error (bad arguments,
-no mkdocs.yml, no plugin entry, not a git repository, unknown revision).
+``--strict``; a configuration error); 2 usage error (bad arguments, no
+mkdocs.yml, no plugin entry, not a git repository, unknown revision); 141 the
+reader of standard output went away (docs/cli.md has the whole table).
 """
 
 from __future__ import annotations
@@ -130,13 +131,23 @@ def run_check(args: argparse.Namespace, stdout: TextIO) -> int:
     settings, problems = _settings_or_problems(args.config_file)
     register: Register | None = None
     if settings is not None:
-        if settings.risks_dir.is_dir():
-            register = load_register(
-                settings.risks_dir, settings.model, base_dir=settings.base_dir, max_file_size=settings.max_file_size
-            )
-            problems += register.problems
+        try:
+            build_date = build_date_from_env()
+        except ConfigError as error:
+            # An environment variable has no line: the problem is shown against mkdocs.yml, as the build does.
+            problems.append(Diagnostic(settings.config_path.name, 1, "error", error.format_message(), "config-error"))
         else:
-            problems.append(missing_risks_dir(settings))
+            if settings.risks_dir.is_dir():
+                register = load_register(
+                    settings.risks_dir,
+                    settings.model,
+                    base_dir=settings.base_dir,
+                    build_date=build_date,
+                    max_file_size=settings.max_file_size,
+                )
+                problems += register.problems
+            else:
+                problems.append(missing_risks_dir(settings))
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     failed = errors > 0 or (args.strict and warnings > 0)
@@ -263,10 +274,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Arrows and names in any language must not crash a terminal with a narrow encoding.
         stdout.reconfigure(errors="replace")
     try:
-        return COMMANDS[args.command](args, stdout)
+        status = COMMANDS[args.command](args, stdout)
+        stdout.flush()  # here, not at exit: a reader gone by then would give "Exception ignored"
+        return status
     except UsageError as error:
         return _fail(str(error))
-    except ConfigError as error:  # from the environment (SOURCE_DATE_EPOCH): no file to point at
+    except ConfigError as error:  # SOURCE_DATE_EPOCH, for `diff` and `export` (`check` reports it as a problem)
         print(error.format(), file=sys.stderr)
         return PROBLEMS
     except KeyboardInterrupt:

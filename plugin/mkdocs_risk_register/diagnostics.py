@@ -58,5 +58,8 @@ class ConfigError(Exception):
         self.key = key
         self.message = message
 
+    def format_message(self) -> str:
+        return f"config error in '{self.key}': {self.message}"
+
     def format(self) -> str:
-        return printable(f"risk-register: config error in '{self.key}': {self.message} [config-error]")
+        return printable(f"risk-register: {self.format_message()} [config-error]")

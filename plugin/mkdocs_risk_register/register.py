@@ -63,10 +63,10 @@ def build_date_from_env(environ: Mapping[str, str] = os.environ) -> dt.date:
     A value that is not a time stops the build, as the reproducible-builds convention asks:
     falling back to today would quietly make the build unreproducible.
     """
-    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not epoch:
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None:
         return dt.datetime.now(dt.timezone.utc).date()
-    try:
+    try:  # set but empty is malformed too (MkDocs' own build fails on it)
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
     except (ValueError, OverflowError, OSError):
         raise ConfigError(
