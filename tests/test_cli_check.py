@@ -90,7 +90,7 @@ TAIL = "category: Technical\nprobability: High\nimpact: High\nowner: Team\nstatu
         (
             "title: Cache: stale reads\n",
             3,
-            "; a ': ' inside a value starts a new key (quote the text: " + QUOTED[1] + ")",
+            "; a ':' followed by a space or the line's end starts a new key (quote the text: " + QUOTED[1] + ")",
         ),
         (
             "title: @here all\n",
@@ -98,6 +98,11 @@ TAIL = "category: Technical\nprobability: High\nimpact: High\nowner: Team\nstatu
             "; a value that starts with '@' is read as reserved syntax (quote the text: " + QUOTED[2] + ")",
         ),
         ('title: "Data loss\n', 8, " (the quote opened on line 3 is not closed)"),
+        (
+            "title: *Draft* plan\n",
+            3,
+            """; a value that starts with '*' is read as an alias (quote the text: title: "*Draft* plan")""",
+        ),
         (
             "mitigation: [a, b\ntitle: T\n",
             4,

@@ -122,3 +122,12 @@ def test_scoring_guide_shows_only_scores_the_method_can_reach(tmp_path: Path) ->
     assert [row[:2] for row in bands] == [["—", "Urgent"], ["4-6", "Proactive"], ["2-3", "Accept"]]
     legend = re.findall(r"<text[^>]*>([^<]*)</text>", page)  # the chart's legend, among its texts
     assert "Urgent (no score reaches it)" in legend and "Accept 2–3" in legend
+
+
+def test_a_band_between_reachable_scores_is_shown_as_unreached(tmp_path: Path) -> None:
+    # Product of two 1-3 levels reaches 1, 2, 3, 4, 6 and 9: nothing reaches 7 or 8.
+    bands = [{"name": "A", "min": 9}, {"name": "B", "min": 7}, {"name": "C", "min": 5}, {"name": "D", "min": 1}]
+    built = build(write_project(tmp_path, {"r.md": risk_file("S-1")}, {"scoring": "product", "bands": bands}))
+    assert built.returncode == 0, built.log
+    rows = table_with_header(built.page("risk-register/"), "Risk Score")[1:]
+    assert [row[:2] for row in rows] == [["9", "A"], ["—", "B"], ["5-6", "C"], ["1-4", "D"]]

@@ -297,7 +297,18 @@ def _fields(path: str, entries: list[simple_yaml.Entry]) -> tuple[dict[str, Fron
 
 
 _KEY_AND_VALUE = re.compile(r"([A-Za-z][A-Za-z0-9_-]*): +\S")
-_SYNTAX_STARTS = {"[": "a list", "{": "a mapping", "@": "reserved syntax", "`": "reserved syntax", "%": "a directive"}
+_SYNTAX_STARTS = {
+    "[": "a list",
+    "{": "a mapping",
+    "*": "an alias",  # `title: *Draft* plan`: emphasis to the author
+    "&": "an anchor",
+    "!": "a tag",
+    "|": "a block of text",
+    ">": "a block of text",
+    "@": "reserved syntax",
+    "`": "reserved syntax",
+    "%": "a directive",
+}
 _CLOSERS = {"[": "]", "{": "}"}
 _HINT_VALUE_LIMIT = 60
 
@@ -307,7 +318,7 @@ def quoting_hint(line_text: str) -> str:
     match = _KEY_AND_VALUE.match(line_text)
     if match is None:
         return ""
-    key, value = match.group(1), line_text[match.end() - 1 :].rstrip(" ")
+    key, value = match.group(1), line_text[match.end() - 1 :].split(" #", 1)[0].rstrip(" ")  # without a comment
     plain = '"' not in value and "\\" not in value and len(value) <= _HINT_VALUE_LIMIT
     quoted = f'{key}: "{value}"' if plain else f'{key}: "..."'
     if value[0] in _SYNTAX_STARTS and not (value[0] in "[{" and value[-1] in "]}"):
@@ -316,7 +327,7 @@ def quoting_hint(line_text: str) -> str:
         read_as = _SYNTAX_STARTS[value[0]]
         return f"a value that starts with '{value[0]}' is read as {read_as} ({close}quote the text: {quoted})"
     if value[0] not in "\"'" and (": " in value or value.endswith(":")):
-        return f"a ': ' inside a value starts a new key (quote the text: {quoted})"
+        return f"a ':' followed by a space or the line's end starts a new key (quote the text: {quoted})"
     return ""
 
 

@@ -176,7 +176,8 @@ class Model:
         reachable = self.reachable_scores()
         low = max(self.bands[index].min, reachable[0])
         high = min(self.bands[index - 1].min - 1, reachable[-1]) if index else reachable[-1]
-        return (low, high) if low <= high else None
+        # The range itself keeps its gaps ("1-3" when only 1 and 3 are reachable, as in the reference).
+        return (low, high) if any(low <= score <= high for score in reachable) else None
 
     def find_status(self, name: str) -> Status | None:
         folded = name.casefold()
