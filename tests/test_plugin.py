@@ -69,7 +69,7 @@ def test_large_register_keeps_risk_pages_out_of_the_nav(tmp_path: Path) -> None:
         (
             {"statuses": [{"name": True}]},  # `name: On` in mkdocs.yml
             "'statuses[0].name': expected text, got true (YAML reads On, Off, Yes and No as true or false: "
-            "put the name in quotes)",
+            "put the text in quotes)",
         ),
     ],
 )

@@ -9,9 +9,9 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 
+from .diagnostics import brief
 from .loader import DEFAULT_MAX_FILE_SIZE
 from .naming import did_you_mean
-from .validate import brief
 
 T = TypeVar("T")
 
@@ -24,7 +24,7 @@ class Kind(c.Type[T]):
     def run_validation(self, value: object) -> T:
         if isinstance(value, self._type) and not (self._type is int and isinstance(value, bool)):
             return cast(T, value)
-        raise ValidationError(f"expected {_KINDS[self._type]}, got {brief(value)}")
+        raise ValidationError(f"expected {_KINDS.get(self._type, self._type.__name__)}, got {brief(value)}")
 
 
 class OneOf(c.Choice[T]):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 
@@ -63,3 +64,15 @@ class ConfigError(Exception):
 
     def format(self) -> str:
         return printable(f"risk-register: {self.format_message()} [config-error]")
+
+
+def brief(value: Any, limit: int = 60) -> str:
+    """A value quoted in a message: text and dates in single quotes, anything else as Python
+    shows it, cut short so that a 1 MiB value does not make a 1 MiB line."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        value = value.isoformat()
+    if isinstance(value, bool) or value is None:
+        text = {True: "true", False: "false", None: "null"}[value]  # as YAML writes them
+    else:
+        text = f"'{value}'" if isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[: limit - 4] + "…" + text[-3:]

@@ -219,7 +219,7 @@ def _text(value: Any, key: str, *, required: bool = True) -> str:
         raise ConfigError(
             key,
             f"expected text, got {str(value).lower()} (YAML reads On, Off, Yes and No as true or "
-            "false: put the name in quotes)",
+            "false: put the text in quotes)",
         )
     if not isinstance(value, (str, int, float)):
         raise ConfigError(key, f"expected text, got {_type_name(value)}")
@@ -346,13 +346,19 @@ def _statuses(value: Any) -> tuple[Status, ...]:
     return tuple(statuses)
 
 
+def top_risks(n: int) -> str:
+    """The top page's name for n risks: Top 5 Risks, Top Risk for one, Top Risks for none."""
+    return {0: "Top Risks", 1: "Top Risk"}.get(n, f"Top {n} Risks")
+
+
+_DEEP_DIVE_ROW = 1  # the reference's "Top 5 risks deep dive"
+
+
 def _default_monitoring(top: int) -> list[dict[str, Any]]:
-    """The reference's schedule, its deep dive on as many top risks as the top page shows."""
-    deep_dive = {0: "Top risks deep dive", 1: "Top risk deep dive"}.get(top, f"Top {top} risks deep dive")
-    return [
-        {**row, "activity": deep_dive} if row["activity"] == "Top 5 risks deep dive" else row
-        for row in DEFAULT_MONITORING
-    ]
+    """The reference's schedule, its deep dive on the configured number of top risks."""
+    rows = list(DEFAULT_MONITORING)
+    rows[_DEEP_DIVE_ROW] = {**rows[_DEEP_DIVE_ROW], "activity": f"{top_risks(top).capitalize()} deep dive"}
+    return rows
 
 
 def _monitoring(value: Any) -> tuple[MonitoringActivity, ...]:

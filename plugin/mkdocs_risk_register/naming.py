@@ -42,6 +42,6 @@ def suggestion(value: str, choices: Iterable[str]) -> str:
 
 
 def did_you_mean(value: str, choices: Iterable[str]) -> str:
-    """ "; did you mean 'X'?" for a message that already lists the choices, or ""."""
+    """A "did you mean" tail (after a semicolon) for a message that already lists the choices, or ""."""
     close = close_match(value, choices)
     return "" if close is None else f"; did you mean '{close}'?"

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .diagnostics import ConfigError, Diagnostic
+from .diagnostics import ConfigError, Diagnostic, brief
 from .loader import DEFAULT_MAX_FILE_SIZE, discover, iter_sources, parse_file
 from .model import Model
 from .naming import natural_key
 from .risk import Risk
-from .validate import brief, validate
+from .validate import validate
 
 FileResult = tuple[Risk | None, list[Diagnostic]]
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .diagnostics import Diagnostic, Severity
+from .diagnostics import Diagnostic, Severity, brief
 from .loader import FrontMatterValue, ParsedFile
 from .model import Level, Model, Scale
 from .naming import did_you_mean, suggestion
@@ -63,18 +63,6 @@ class _Checker:
                 "unknown-level",
             )
         return level
-
-
-def brief(value: Any, limit: int = 60) -> str:
-    """A value quoted in a message: text and dates in single quotes, anything else as Python
-    shows it, cut short so that a 1 MiB value does not make a 1 MiB line."""
-    if isinstance(value, (dt.date, dt.datetime)):
-        value = value.isoformat()
-    if isinstance(value, bool) or value is None:
-        text = {True: "true", False: "false", None: "null"}[value]  # as YAML writes them
-    else:
-        text = f"'{value}'" if isinstance(value, str) else repr(value)
-    return text if len(text) <= limit else text[: limit - 4] + "…" + text[-3:]
 
 
 def brief_entry(entry: FrontMatterValue) -> str:

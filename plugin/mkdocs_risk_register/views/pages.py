@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from ..diagnostics import Diagnostic
-from ..model import Model
+from ..model import Model, top_risks
 from ..naming import natural_key
 from ..register import Register
 from ..risk import Risk
@@ -15,11 +15,6 @@ from .html import Cell, link, table, table_of_rows
 from .isolate import self_contained
 from .site import SiteLayout, page_name
 from .text import escape, heading_markdown, inline_html, markdown_text
-
-
-def top_risks(n: int) -> str:
-    """ "Top 5 Risks" for the n risks the top page shows ("Top Risk" for one, "Top Risks" for none)."""
-    return {0: "Top Risks", 1: "Top Risk"}.get(n, f"Top {n} Risks")
 
 
 def top_title(n: int) -> str:
@@ -177,9 +172,10 @@ def top_page(register: Register) -> str:
     sections = [f"# {top_title(len(top))}"]
     if not top:
         sections.append("No active risks.")
+    elif len(top) == 1:
+        sections.append("The highest-scoring active risk.")
     else:
-        what = "active risk" if len(top) == 1 else f"{len(top)} highest-scoring active risks, by score and then by id"
-        sections.append(f"The {what}." if len(top) > 1 else f"The highest-scoring {what}.")
+        sections.append(f"The {len(top)} highest-scoring active risks, by score and then by id.")
     for risk in top:
         band = risk.band
         action = f" — {markdown_text(band.action)}" if band.action else ""
