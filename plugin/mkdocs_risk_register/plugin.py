@@ -167,10 +167,11 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
         return markdown
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if self.site is not None and page.file.src_uri in self.site.risk_pages and page.title is not None:
-            # A risk page's title is the author's text. Material prints a title without meta through
-            # `striptags`, which turns "&lt;" back into "<"; as meta it prints the escaped text as is.
-            page.meta["title"] = page.title
+        title = page.title
+        if title is not None and "&" in title and self.site is not None and page.file.src_uri in self.site.risk_pages:
+            # A risk page's title is the author's text, escaped. Material prints a title without meta
+            # through `striptags`, which turns "&lt;" back into "<"; as meta it prints it as it is.
+            page.meta["title"] = title
         held = self.deferred.get(page.file.src_uri)
         if held is not None and held.anchors and page.present_anchor_ids is not None:
             page.present_anchor_ids |= held.anchor_ids()  # for MkDocs' check of links to #anchors
