@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -120,7 +121,7 @@ def test_scoring_guide_shows_only_scores_the_method_can_reach(tmp_path: Path) ->
     page = built.page("risk-register/")
     bands = table_with_header(page, "Risk Score")[1:]
     assert [row[:2] for row in bands] == [["—", "Urgent"], ["4-6", "Proactive"], ["2-3", "Accept"]]
-    legend = re.findall(r"<text[^>]*>([^<]*)</text>", page)  # the chart's legend, among its texts
+    legend = [html.unescape(text) for text in re.findall(r"<text[^>]*>([^<]*)</text>", page)]  # among the chart's texts
     assert "Urgent (no score reaches it)" in legend and "Accept 2–3" in legend
 
 

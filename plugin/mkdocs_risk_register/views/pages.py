@@ -14,7 +14,7 @@ from .body import could_hold_level_one_heading, shift_headings
 from .html import Cell, link, table, table_of_rows
 from .isolate import self_contained
 from .site import SiteLayout, page_name
-from .text import escape, heading_markdown, inline_html, markdown_text
+from .text import EM_DASH, escape, heading_markdown, inline_html, markdown_text
 
 
 def top_title(n: int) -> str:
@@ -25,11 +25,11 @@ def _bold(text: str) -> Cell:
     return Cell(f"<strong>{escape(text)}</strong>")
 
 
-def _score_range(model: Model, band_index: int) -> str:
+def _score_range(model: Model, band_index: int) -> Cell | str:
     """ "7-9" as in the reference's guide; "—" for a band no score can reach."""
     scores = model.band_scores(band_index)
     if scores is None:
-        return "—"
+        return Cell(EM_DASH, {"title": "no score reaches this band"})
     low, high = scores
     return str(low) if low == high else f"{low}-{high}"
 
@@ -266,7 +266,12 @@ def risk_page(
     # Rows written directly, as (field, value HTML): a register has thousands of these pages.
     rows = [
         ("Score", escape(f"{risk.score} ({risk.probability.name} Probability, {risk.impact.name} Impact)")),
-        ("Band", escape(f"{risk.band.name} — {risk.band.action}" if risk.band.action else risk.band.name)),
+        (
+            "Band",
+            f"{escape(risk.band.name)} {EM_DASH} {escape(risk.band.action)}"
+            if risk.band.action
+            else escape(risk.band.name),
+        ),
         ("Rank", escape(rank)),
         ("Category", escape(risk.category)),
         ("Owner", escape(risk.owner_text)),

@@ -28,7 +28,7 @@ from ..model import Band, Level, Model
 from ..naming import natural_key
 from ..risk import Risk
 from .chart import chart_points, lone_position
-from .text import escape, one_line, plain_text
+from .text import RIGHT_ARROW, escape, narrow, one_line, plain_text
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -664,7 +664,7 @@ def _axes(layout: MatrixLayout) -> list[str]:
         )
     lines.append(
         f'<text x="{_num(grid.x + grid.w / 2)}" y="{_num(axis_baseline)}" text-anchor="middle" font-weight="bold">'
-        f"{escape(model.probability.name.capitalize())} →</text>"
+        f"{escape(model.probability.name.capitalize())} {RIGHT_ARROW}</text>"
     )
     for row, level in enumerate(reversed(model.impact.levels)):
         middle = (layout.rows[row] + layout.rows[row + 1]) / 2
@@ -676,7 +676,7 @@ def _axes(layout: MatrixLayout) -> list[str]:
     y = grid.y + grid.h / 2
     lines.append(
         f'<text x="{_num(x)}" y="{_num(y)}" transform="rotate(-90 {_num(x)} {_num(y)})" text-anchor="middle" '
-        f'font-weight="bold">{escape(model.impact.name.capitalize())} →</text>'
+        f'font-weight="bold">{escape(model.impact.name.capitalize())} {RIGHT_ARROW}</text>'
     )
     lines.append("</g>")
     return lines
@@ -736,7 +736,7 @@ def _legend(layout: MatrixLayout) -> list[str]:
         lines.append(
             f'<rect x="{_num(box.x)}" y="{_num(box.y + 1)}" width="12" height="12" fill="{escape(band.color)}" '
             'fill-opacity="0.8" stroke="currentColor" stroke-opacity="0.35"/>'
-            f'<text x="{_num(box.x + 16)}" y="{_num(box.y + ASCENT * LABEL_SIZE)}">{escape(text)}</text>'
+            f'<text x="{_num(box.x + 16)}" y="{_num(box.y + ASCENT * LABEL_SIZE)}">{narrow(escape(text))}</text>'
         )
     lines.append("</g>")
     return lines

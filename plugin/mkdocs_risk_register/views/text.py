@@ -96,6 +96,19 @@ def heading_markdown(text: str) -> str:
     return markdown_text(plain_text(text))
 
 
+# Characters beyond Latin-1 that the generated pages themselves use, as character references: one
+# such character makes Python store a whole page at two bytes a character, and MkDocs keeps every
+# page in memory until the build ends.
+EM_DASH = "&#8212;"
+RIGHT_ARROW = "&#8594;"
+_WIDE_SCAFFOLDING = str.maketrans({"\u2013": "&#8211;", "\u2014": EM_DASH, "\u2192": RIGHT_ARROW})
+
+
+def narrow(html: str) -> str:
+    """``html`` with the en dash, em dash and arrow as character references (short strings only)."""
+    return html.translate(_WIDE_SCAFFOLDING)
+
+
 def escape(text: str) -> str:
     """HTML-escape plain text (quotes included, so it is safe in attributes too)."""
     # Most values (names, levels, ids) have nothing to escape: five substring tests (faster
