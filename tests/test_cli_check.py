@@ -119,18 +119,25 @@ def test_yaml_errors_say_how_to_quote_the_value(tmp_path: Path, front: str, line
     assert run.lines[0].endswith(f"{hint} [yaml-error]")
 
 
-def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
-    # Thousands of warnings, far more than a pipe holds, read by `head -1`.
-    keys = {f"extra{n}": "x" for n in range(3000)}
-    write_project(tmp_path, {"a.md": risk_file("A-1", **keys)})
-    piped = subprocess.run(
-        ["bash", "-c", f"set -o pipefail; '{SCRIPT}' check | head -1"],
+def check_piped_into(reader: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`risk-register check | reader` in bash with pipefail, Python's output buffered as in a terminal."""
+    environment = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
+    return subprocess.run(
+        ["bash", "-c", f"set -o pipefail; '{SCRIPT}' check | {reader}"],
         check=False,
-        cwd=tmp_path,
+        cwd=cwd,
+        env=environment,
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    # Thousands of warnings, far more than a pipe holds, read by `head -1`.
+    keys = {f"extra{n}": "x" for n in range(3000)}
+    write_project(tmp_path, {"a.md": risk_file("A-1", **keys)})
+    piped = check_piped_into("head -1", tmp_path)
     assert piped.stdout.startswith("risks/a.md:9: warning: unknown key 'extra0'")
     assert len(piped.stdout.splitlines()) == 1
     assert piped.stderr == ""
@@ -140,16 +147,7 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
 def test_a_reader_that_reads_nothing_gets_no_traceback_either(tmp_path: Path) -> None:
     # One short line, held in Python's buffer until the end: the failed write comes at the flush.
     write_project(tmp_path, {"a.md": risk_file("A-1")})
-    environment = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
-    piped = subprocess.run(
-        ["bash", "-c", f"set -o pipefail; '{SCRIPT}' check | true"],
-        check=False,
-        cwd=tmp_path,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    piped = check_piped_into("true", tmp_path)
     assert piped.stderr == ""
     assert piped.returncode == 141
 
