@@ -167,11 +167,12 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
         return markdown
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        title = page.title
-        if title is not None and "&" in title and self.site is not None and page.file.src_uri in self.site.risk_pages:
-            # A risk page's title is the author's text, escaped. Material prints a title without meta
-            # through `striptags`, which turns "&lt;" back into "<"; as meta it prints it as it is.
-            page.meta["title"] = title
+        if self.site is not None and page.file.src_uri in self.site.risk_pages:
+            title = page.title
+            if title is not None and "&" in title:
+                # A risk page's title is the author's text, escaped. Material prints a title without meta
+                # through `striptags`, which turns "&lt;" back into "<"; as meta it prints it as it is.
+                page.meta["title"] = title
         held = self.deferred.get(page.file.src_uri)
         if held is not None and held.anchors and page.present_anchor_ids is not None:
             page.present_anchor_ids |= held.anchor_ids()  # for MkDocs' check of links to #anchors
