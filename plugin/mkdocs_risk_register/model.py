@@ -176,7 +176,7 @@ class Model:
         reachable = self.reachable_scores()
         low = max(self.bands[index].min, reachable[0])
         high = min(self.bands[index - 1].min - 1, reachable[-1]) if index else reachable[-1]
-        # The range itself keeps its gaps: the reference shows "4-6" though nothing scores 5.
+        # The range itself keeps its gaps: the reference shows "1-3" though only 1 is reachable.
         return (low, high) if any(low <= score <= high for score in reachable) else None
 
     def find_status(self, name: str) -> Status | None:
