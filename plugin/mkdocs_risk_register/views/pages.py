@@ -26,7 +26,7 @@ def _bold(text: str) -> Cell:
 
 
 def _score_range(model: Model, band_index: int) -> Cell | str:
-    """ "7-9" as in the reference's guide; "—" for a band no score can reach."""
+    """A band's scores as the reference's guide writes them (7-9); a dash for a band no score reaches."""
     scores = model.band_scores(band_index)
     if scores is None:
         return Cell(EM_DASH, {"title": "no score reaches this band"})
