@@ -169,6 +169,28 @@ def dark(browser: Browser, site_url: str) -> Iterator[Session]:
 # ---------------------------------------------------------------------------- charts
 
 
+@pytest.fixture
+def phone(browser: Browser, site_url: str) -> Iterator[Session]:
+    session_iterator = _session(browser, site_url, color_scheme="light")
+    session = next(session_iterator)
+    session.page.set_viewport_size({"width": 390, "height": 844})
+    yield session
+    yield from session_iterator
+
+
+def test_on_a_phone_charts_keep_their_size_and_scroll_sideways(phone: Session) -> None:
+    for path in (REGISTER, "risk-register/RSK-001/"):
+        phone.open(path)
+        svg = phone.page.locator(".risk-matrix-figure svg").first
+        drawn = float(svg.get_attribute("width") or 0)
+        assert drawn > 390, path  # wider than the screen: otherwise there is nothing to test
+        assert svg.bounding_box()["width"] == pytest.approx(drawn, abs=1), path
+        figure = phone.page.locator(".risk-matrix-figure").first
+        assert figure.evaluate("f => f.scrollWidth > f.clientWidth"), path
+        # The page itself does not scroll sideways: only the figure does.
+        assert phone.page.evaluate("document.scrollingElement.scrollWidth") <= 390, path
+
+
 def test_mermaid_chart_renders_thirteen_points_without_errors(light: Session) -> None:
     light.open(REGISTER)
     light.page.click("details.risk-matrix-mermaid > summary")
@@ -318,6 +340,22 @@ def test_filters_by_status_category_band_and_owner(light: Session) -> None:
         assert count == f"{len(expected)} of 13 risks shown"
         light.page.click("[data-filter-reset]")
         assert len(light.visible_ids()) == 13
+
+
+def test_filters_that_leave_no_risk_say_so_in_the_table(light: Session) -> None:
+    chosen = {"band": "Proactive", "owner": "Data Team"}
+    assert _expected_rows(chosen) == []  # Data Team owns RSK-001, -002, -004 and -013: all Urgent (7 to 9)
+    light.open(REGISTER)
+    empty = light.page.locator("table[data-risk-register-table] .risk-register-empty")
+    assert not empty.is_visible()
+    for name, value in chosen.items():
+        light.page.select_option(f'select[data-filter="{name}"]', value)
+    assert empty.is_visible()
+    assert empty.text_content() == "No risk matches these filters."
+    assert light.page.locator(".risk-register-count").text_content() == "0 of 13 risks shown"
+    light.page.click("[data-filter-reset]")
+    assert not empty.is_visible()
+    assert len(light.visible_ids()) == 13
 
 
 def test_filter_choices_come_from_the_register(light: Session) -> None:

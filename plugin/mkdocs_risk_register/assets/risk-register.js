@@ -100,6 +100,14 @@
     count.setAttribute("aria-live", "polite");
     tools.appendChild(count);
 
+    // Said inside the table too when the filters leave no row: a bare header reads as a broken table.
+    var empty = body.insertRow(-1);
+    empty.className = "risk-register-empty";
+    empty.hidden = true;
+    var emptyCell = empty.insertCell(0);
+    emptyCell.colSpan = table.tHead.rows[0].cells.length;
+    emptyCell.textContent = "No risk matches these filters.";
+
     function applyFilters() {
       var shown = 0;
       rows.forEach(function (row) {
@@ -109,6 +117,7 @@
         row.hidden = !visible;
         if (visible) shown += 1;
       });
+      empty.hidden = shown > 0;
       count.textContent = shown + " of " + rows.length + " risks shown";
     }
     selects.forEach(function (select) {
