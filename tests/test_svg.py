@@ -78,6 +78,8 @@ class ParsedMarker:
     cy: float
     r: float
     current: bool
+    leader: bool
+    reserved_box: Rect  # the transparent box drawn under the label, where its glyphs start and end
 
 
 def example_register() -> Register:
@@ -117,6 +119,12 @@ def label_box(text: ET.Element) -> Rect:
     return Rect(float(text.attrib["x"]), baseline - 0.93 * size, width, 1.17 * size)
 
 
+def reserved_box(link: ET.Element) -> Rect:
+    rect = link.find("svg:rect", NS)
+    assert rect is not None
+    return Rect(*(float(rect.attrib[k]) for k in ("x", "y", "width", "height")))
+
+
 def markers(root: ET.Element) -> list[ParsedMarker]:
     found = []
     for link in root.iter(f"{SVG}a"):
@@ -137,6 +145,8 @@ def markers(root: ET.Element) -> list[ParsedMarker]:
                 float(circle.attrib["cy"]),
                 float(circle.attrib["r"]),
                 link.attrib.get("aria-current") == "page",
+                link.find("svg:line", NS) is not None,
+                reserved_box(link),
             )
         )
     return found
@@ -168,6 +178,12 @@ def assert_clean_layout(root: ET.Element) -> list[ParsedMarker]:
         for label_of, marker in ((a, b), (b, a)):
             circle = Rect(marker.cx - marker.r, marker.cy - marker.r, 2 * marker.r, 2 * marker.r)
             assert not label_of.label_box.overlaps(circle), f"label {label_of.risk_id} covers {marker.risk_id}"
+            # A label without a leader line that starts just right of another marker, level with it,
+            # reads as that marker's (a label is read as belonging to the dot on its left).
+            box = label_of.reserved_box
+            level = box.y <= marker.cy <= box.y + box.h
+            beside = 0 <= box.x - marker.cx <= 25
+            assert label_of.leader or not (level and beside), f"label {label_of.risk_id} reads as {marker.risk_id}'s"
     return found
 
 

@@ -5,7 +5,8 @@ band of its score. Every active risk is a marker, labelled with its id, that
 links to its page. Positions come from ``chart`` (kept inside the risk's own
 cell, so a marker never sits on a score that is not its own) or from the
 level cell. Labels are laid out at build time: each label takes the first
-free spot around its marker, then a spot further out with a leader line; a
+free spot around its marker (not one level with, and just beside, another
+marker), then a spot further out with a leader line; a
 cell whose markers or labels cannot all be placed without overlap lists its
 risks as a packed grid instead, and grows to hold them. Text widths are
 estimated from character counts with wide, bold metrics, so that real fonts
@@ -323,6 +324,16 @@ def _candidates(cx: float, cy: float, w: float, h: float) -> Iterator[tuple[Box,
             yield Box(x, y, w, h), ring > 0
 
 
+def _beside_another(label: Box, own: int, points: Sequence[Sequence[float]]) -> bool:
+    """Whether ``label`` sits where another marker's own label would: level with that marker and
+    just to its right or left, so that a reader would take it for that marker's."""
+    reach = HIGHLIGHT_R + 16 + GAP  # out to the second ring of label spots
+    return any(
+        index != own and label.y <= y <= label.bottom and (0 <= label.x - x <= reach or 0 <= x - label.right <= reach)
+        for index, (x, y) in enumerate(points)
+    )
+
+
 def _free(slots: Sequence[_Slot], box: Box, fixed: Sequence[Box], header: float) -> list[Marker] | None:
     """Markers at their positions with labels beside them, or None when they cannot all be placed cleanly."""
     inset = HIGHLIGHT_R + 2
@@ -345,6 +356,8 @@ def _free(slots: Sequence[_Slot], box: Box, fixed: Sequence[Box], header: float)
                 continue
             if any(_segment_hits(*segment, label) for segment in leaders):
                 continue
+            if not leader and _beside_another(label, index, points):
+                continue  # a label without a leader line must read as its own marker's
             if leader:
                 end = _nearest_point(label, cx, cy)
                 others = [o for o in obstacles if o is not circles[index]]
