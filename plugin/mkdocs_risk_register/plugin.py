@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any, cast
@@ -42,6 +43,7 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
         self.model: Model | None = None
         self.risks_dir = Path()
         self.base_dir = Path()
+        self.build_date: date | None = None
         self.site: GeneratedSite | None = None
         self.cache: FileCache | None = None
         # Large generated HTML blocks by page, held back from MkDocs' HTML parsers (see deferred.py).
@@ -62,7 +64,8 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
         self.risks_dir = self.base_dir / self.config.risks_dir
         try:
             self.model = model_from_settings(model_settings(self.config))
-            build_date_from_env()  # a malformed SOURCE_DATE_EPOCH stops here, with one line
+            # Read once a build; a malformed SOURCE_DATE_EPOCH stops here, with one line.
+            self.build_date = build_date_from_env()
             if not self.risks_dir.is_dir():
                 raise ConfigError(
                     "risks_dir", f"folder '{self.config.risks_dir}' does not exist (looked for {self.risks_dir})"
@@ -82,6 +85,7 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
             self.risks_dir,
             self.model,
             base_dir=self.base_dir,
+            build_date=self.build_date,
             max_file_size=self.config.max_file_size,
             cache=self.cache,
         )
