@@ -9,6 +9,7 @@ from typing import Any
 
 from ..register import Register
 from ..risk import Risk
+from ..spreadsheet import formula_safe
 
 CSV_COLUMNS = ("ID", "Risk", "Category", "Prob", "Impact", "Score", "Mitigation", "Contingency", "Owner", "Status")
 
@@ -73,11 +74,14 @@ def register_to_json(register: Register) -> str:
 
 
 def _cell(value: str | int) -> str | int:
+    if not isinstance(value, str):
+        return value  # a number stays a number, negative or not
     # The csv module quotes a value holding "\n" (the line terminator) but not a lone "\r",
     # which readers then take as the end of the row: write every line break as "\n".
-    if isinstance(value, str) and "\r" in value:
-        return value.replace("\r\n", "\n").replace("\r", "\n")
-    return value
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    # A cell starting with "=", "+", "-", "@" or a tab is a formula to a spreadsheet (docs/spreadsheets.md).
+    return formula_safe(value)
 
 
 def register_to_csv(register: Register) -> str:
