@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import posixpath
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,8 @@ from .register import Register, assemble, check_file
 from .settings import Settings, UsageError, parse_settings
 
 SYMLINK_MODE = "120000"
+# The header `git cat-file --batch` writes before an object it found: id, type, size.
+_FOUND = re.compile(rb"[0-9a-f]{40,64} [a-z]+ ([0-9]+)")
 
 
 class GitError(UsageError):
@@ -104,7 +107,8 @@ class Repository:
             return []
         if any("\n" in name for name in names):
             raise GitError("object names cannot hold line breaks")
-        result = _git(self.root, "cat-file", "--batch", data="".join(name + "\n" for name in names).encode())
+        request = "".join(name + "\n" for name in names).encode("utf-8", "surrogateescape")
+        result = _git(self.root, "cat-file", "--batch", data=request)
         if result.returncode != 0:
             raise GitError(f"cannot read files: {_first_line(result.stderr)}")
         out = result.stdout
@@ -112,12 +116,14 @@ class Repository:
         position = 0
         for _ in names:
             end = out.index(b"\n", position)
-            header = out[position:end].split()
+            # "<id> <type> <size>" for an object found; "<name> missing" (or "ambiguous") otherwise,
+            # where the name is ours and may hold spaces: only the first form is ever split.
+            found = _FOUND.fullmatch(out[position:end])
             position = end + 1
-            if len(header) != 3:  # "<name> missing" or "<name> ambiguous"
+            if found is None:
                 contents.append(None)
                 continue
-            size = int(header[2])
+            size = int(found[1])
             contents.append(out[position : position + size])
             position += size + 1  # the content is followed by a newline
         return contents
@@ -144,13 +150,14 @@ def settings_at(repo: Repository, commit: str, config_path: Path) -> Settings | 
     text = repo.read_text(commit, config_rel)
     if text is None:
         return None
-    folder = posixpath.dirname(config_rel)
 
-    def read(name: str) -> str | None:
-        return repo.read_text(commit, posixpath.normpath(posixpath.join(folder, name)))
+    def read(path: Path) -> str | None:
+        # A file INHERITed, from the same revision; one outside the repository is not there.
+        relative = repo.relative(path)
+        return repo.read_text(commit, relative) if relative else None
 
     try:
-        return parse_settings(text, config_path, config_path.name, read)
+        return parse_settings(text, config_path, read)
     except UsageError:
         return None
 
