@@ -358,3 +358,48 @@ def test_inherited_configuration_is_followed(tmp_path: Path) -> None:
     # Both files are over the inherited 100-byte limit: each is left out with its own line.
     assert data["left_out"] == ["risks/a.md", "risks/b.md"]
     assert [p["code"] for p in data["problems"]] == ["file-too-large", "file-too-large"]
+
+
+def write_nested_inherit(root: Path, plugin_options: str) -> Path:
+    """mkdocs.yml INHERITs a/base.yml, which INHERITs ../b/root.yml (relative to a/, as MkDocs reads it)."""
+    write_project(root, {"a.md": risk_file("A-1"), "b.md": risk_file("B-1", probability="Low")})
+    (root / "mkdocs.yml").write_text("INHERIT: a/base.yml\nsite_name: child\n", encoding="utf-8")
+    (root / "a").mkdir()
+    (root / "a" / "base.yml").write_text("INHERIT: ../b/root.yml\ntheme:\n  name: mkdocs\n", encoding="utf-8")
+    (root / "b").mkdir()
+    (root / "b" / "root.yml").write_text(
+        f"site_name: root\nplugins:\n  - risk-register:\n{plugin_options}", encoding="utf-8"
+    )
+    return root
+
+
+def test_nested_inherit_is_resolved_from_the_file_that_names_it_as_mkdocs_does(tmp_path: Path) -> None:
+    project = write_nested_inherit(tmp_path, "      top: 1\n      risks_dir: !ENV [RISKS_FOLDER, risks]\n")
+    built = build(project, strict=True)
+    assert built.returncode == 0, built.log
+    # MkDocs found the plugin's settings through both INHERITs: top 1, both risks published.
+    assert built.data()["model"]["top"] == 1
+    assert [r["id"] for r in built.data()["risks"]] == ["A-1", "B-1"]
+    checked = run_cli("check", "--format", "json", cwd=project)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert json.loads(checked.stdout)["risks"] == 2
+    # The inherited settings are in force: top 1, and !ENV read as MkDocs reads it.
+    exported = json.loads(run_cli("export", cwd=project).stdout)
+    assert exported["model"]["top"] == 1
+    (project / "elsewhere").mkdir()
+    (project / "elsewhere" / "c.md").write_text(risk_file("C-1"), encoding="utf-8")
+    from_env = run_cli("check", "--format", "json", cwd=project, env={"RISKS_FOLDER": "elsewhere"})
+    assert from_env.returncode == 0, from_env.stdout + from_env.stderr
+    assert json.loads(from_env.stdout)["risks"] == 1
+
+
+def test_an_error_in_a_nested_inherited_file_points_into_that_file(tmp_path: Path) -> None:
+    # b/root.yml: line 1 site_name, 2 plugins, 3 "- risk-register:", 4 top, 5 scoring.
+    project = write_nested_inherit(tmp_path, "      top: 1\n      scoring: prodcut\n")
+    built = build(project, strict=True)
+    assert built.returncode != 0
+    assert "prodcut" in built.log
+    run = run_cli("check", cwd=project)
+    assert run.returncode == 1
+    assert run.lines[0].startswith("b/root.yml:5: error: config error in 'scoring': expected one of product, sum")
+    assert "did you mean 'product'?" in run.lines[0]

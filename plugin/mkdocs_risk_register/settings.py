@@ -1,10 +1,13 @@
-"""The plugin's settings read straight from mkdocs.yml, for the command line.
+"""The plugin's settings read from mkdocs.yml, for the command line.
 
-MkDocs is not run: the file is parsed with a safe YAML loader that accepts the
-tags MkDocs users write (``!ENV``, ``!relative``, ``!!python/name:...``) without
-importing or executing anything, the ``risk-register`` entry is found under
-``plugins``, and its options are checked by the plugin's own config schema and
-scoring model, so the command line and ``mkdocs build`` agree.
+The file is read with MkDocs' own YAML loader (``mkdocs.utils.yaml``: ``!ENV``)
+built on PyYAML's SafeLoader, so tags that would import code in MkDocs
+(``!!python/name:``, ``!!python/object/apply:``) are read as inert text, and
+``INHERIT`` is resolved as MkDocs resolves it: relative to the file that names
+it, deep-merged with mergedeep. MkDocs itself is not run (no plugin or theme is
+imported): ``diff`` reads mkdocs.yml from any git revision and must never run
+code from it. The ``risk-register`` entry is checked by the plugin's own config
+schema and scoring model, so the command line and ``mkdocs build`` agree.
 """
 
 from __future__ import annotations
@@ -16,17 +19,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import mergedeep  # type: ignore[import-untyped]
 import yaml
+from mkdocs.utils.yaml import get_yaml_loader
 
 from .config import RiskRegisterConfig, model_settings
 from .diagnostics import ConfigError, Diagnostic, Severity
 from .model import Model, model_from_settings
 
 PLUGIN_NAME = "risk-register"
-MAX_INHERIT_DEPTH = 10
 
-# Reads a file named relative to the folder holding mkdocs.yml (for INHERIT); None when it is missing.
-ReadRelative = Callable[[str], str | None]
+# Reads a configuration file by its absolute path (on disk, or at a git revision); None when missing.
+ReadFile = Callable[[Path], str | None]
 
 
 class UsageError(Exception):
@@ -45,6 +49,8 @@ class Settings:
     warnings: tuple[Diagnostic, ...] = ()
     risks_dir_line: int = 1
     """Where mkdocs.yml sets ``risks_dir`` (or names the plugin), for a missing-folder diagnostic."""
+    risks_dir_file: str = ""
+    """The file that sets ``risks_dir`` (an INHERITed one, maybe); empty for mkdocs.yml itself."""
 
     @property
     def base_dir(self) -> Path:
@@ -55,33 +61,12 @@ class Settings:
         return Path(os.path.normpath(self.base_dir / self.risks_dir_setting))
 
 
-class _ConfigLoader(yaml.SafeLoader):
-    """SafeLoader that reads MkDocs' tags as plain data instead of failing or importing code."""
+class _InertLoader(yaml.SafeLoader):
+    """SafeLoader that reads tags it does not know as plain data instead of failing or importing code."""
 
 
-def _construct_env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-    """``!ENV NAME`` or ``!ENV [NAME, OTHER, default]``, as MkDocs (pyyaml-env-tag) reads it."""
-    default = None
-    if isinstance(node, yaml.ScalarNode):
-        names = [loader.construct_scalar(node)]
-    elif isinstance(node, yaml.SequenceNode):
-        children = list(node.value)
-        if len(children) > 1:
-            default = loader.construct_object(children[-1])
-            children = children[:-1]
-        names = [loader.construct_scalar(child) for child in children if isinstance(child, yaml.ScalarNode)]
-    else:
-        return None
-    for name in names:
-        if str(name) in os.environ:
-            value = os.environ[str(name)]
-            tag = loader.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
-            return loader.construct_object(yaml.ScalarNode(tag, value))
-    return default
-
-
-def _construct_unknown(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
-    """Any other tag (``!relative``, ``!!python/name:...``): the value as written, never executed."""
+def _construct_inert(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    """Any tag without a safe constructor (``!relative``, ``!!python/...``): the value as written, never run."""
     if isinstance(node, yaml.ScalarNode):
         return loader.construct_scalar(node)
     if isinstance(node, yaml.SequenceNode):
@@ -91,8 +76,9 @@ def _construct_unknown(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) ->
     return None
 
 
-_ConfigLoader.add_constructor("!ENV", _construct_env)
-_ConfigLoader.add_multi_constructor("", _construct_unknown)
+_InertLoader.add_multi_constructor("", _construct_inert)
+# MkDocs' loader class (it adds ``!ENV`` as MkDocs reads it) on the safe base instead of yaml.Loader.
+_LOADER: type[yaml.SafeLoader] = get_yaml_loader(_InertLoader)
 
 
 def _config_diagnostic(
@@ -101,9 +87,15 @@ def _config_diagnostic(
     return Diagnostic(path, line, severity, message, code)
 
 
+class _Problems(Exception):
+    def __init__(self, problems: list[Diagnostic]) -> None:
+        super().__init__(problems[0].format())
+        self.problems = problems
+
+
 def _parse(text: str, display: str) -> Any:
     try:
-        return yaml.load(text, Loader=_ConfigLoader)  # a SafeLoader subclass: builds no Python objects
+        return yaml.load(text, Loader=_LOADER)  # a SafeLoader subclass: builds no Python objects
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = " ".join(str(part) for part in (error.context, error.problem) if part)
@@ -114,35 +106,46 @@ def _parse(text: str, display: str) -> Any:
         raise _Problems([_config_diagnostic(display, 1, f"not valid YAML: {error}")]) from None
 
 
-class _Problems(Exception):
-    def __init__(self, problems: list[Diagnostic]) -> None:
-        super().__init__(problems[0].format())
-        self.problems = problems
+@dataclass(frozen=True)
+class _Source:
+    """One file of the configuration: mkdocs.yml, then each file it INHERITs."""
+
+    display: str
+    text: str
 
 
-def _merge(parent: Any, child: Any) -> Any:
-    """MkDocs' INHERIT merge: mappings merge key by key, anything else is replaced."""
-    if isinstance(parent, dict) and isinstance(child, dict):
-        merged = dict(parent)
-        for key, value in child.items():
-            merged[key] = _merge(parent[key], value) if key in parent else value
-        return merged
-    return child
+def _display(path: Path, config_dir: Path) -> str:
+    return Path(os.path.relpath(path, config_dir)).as_posix()
 
 
-def _load_document(text: str, display: str, read: ReadRelative, depth: int = 0) -> dict[str, Any]:
+def _load(path: Path, text: str, config_dir: Path, read: ReadFile, sources: list[_Source]) -> dict[str, Any]:
+    """The configuration in ``path`` merged over what it INHERITs, as ``mkdocs.utils.yaml.yaml_load`` does."""
+    display = _display(path, config_dir)
+    sources.append(_Source(display, text))
     data = _parse(text, display)
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise _Problems([_config_diagnostic(display, 1, "the configuration must be a mapping of keys to values")])
-    inherit = data.pop("INHERIT", None)
-    if isinstance(inherit, str) and depth < MAX_INHERIT_DEPTH:
-        parent_text = read(inherit)
-        if parent_text is None:
-            raise UsageError(f"{display}: inherited configuration file '{inherit}' does not exist")
-        return dict(_merge(_load_document(parent_text, inherit, read, depth + 1), data))
-    return data
+    if "INHERIT" not in data:
+        return data
+    inherit = data.pop("INHERIT")
+    line = _top_key_line(text, "INHERIT")
+    if not isinstance(inherit, str):
+        raise _Problems([_config_diagnostic(display, line, "'INHERIT' must name a file")])
+    # As MkDocs: relative to the folder of the file that names it, not to mkdocs.yml's.
+    parent_path = Path(os.path.normpath(path.parent / inherit))
+    parent_display = _display(parent_path, config_dir)
+    if any(source.display == parent_display for source in sources):
+        raise _Problems([_config_diagnostic(display, line, f"'INHERIT' of '{inherit}' leads back to {parent_display}")])
+    parent_text = read(parent_path)
+    if parent_text is None:
+        raise UsageError(
+            f"{display}: inherited configuration file '{inherit}' does not exist (looked for {parent_display})"
+        )
+    parent = _load(parent_path, parent_text, config_dir, read, sources)
+    merged: dict[str, Any] = mergedeep.merge(parent, data)
+    return merged
 
 
 def plugin_options(config: Mapping[str, Any]) -> tuple[bool, Any]:
@@ -160,6 +163,13 @@ def plugin_options(config: Mapping[str, Any]) -> tuple[bool, Any]:
 
 
 # --- where a key is written, for diagnostics that point at mkdocs.yml ---------------------
+
+
+def _compose(text: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=_LOADER)  # nodes only: no constructor runs
+    except yaml.YAMLError:
+        return None
 
 
 def _child(node: yaml.Node, step: str) -> yaml.Node | None:
@@ -183,12 +193,17 @@ def _key_line(node: yaml.Node, step: str) -> int | None:
     return None
 
 
-def _plugin_node(root: yaml.Node) -> tuple[yaml.Node | None, int]:
+def _top_key_line(text: str, key: str) -> int:
+    root = _compose(text)
+    return (_key_line(root, key) if root is not None else None) or 1
+
+
+def _plugin_node(root: yaml.Node) -> tuple[yaml.Node | None, int | None]:
     """The node of the plugin's options (None when written as a bare name) and the entry's line."""
     plugins = _child(root, "plugins")
     if isinstance(plugins, yaml.MappingNode):
         line = _key_line(plugins, PLUGIN_NAME)
-        return _child(plugins, PLUGIN_NAME), line or 1
+        return _child(plugins, PLUGIN_NAME), line
     if isinstance(plugins, yaml.SequenceNode):
         for entry in plugins.value:
             if isinstance(entry, yaml.ScalarNode) and entry.value == PLUGIN_NAME:
@@ -197,43 +212,65 @@ def _plugin_node(root: yaml.Node) -> tuple[yaml.Node | None, int]:
                 line = _key_line(entry, PLUGIN_NAME)
                 if line is not None:
                     return _child(entry, PLUGIN_NAME), line
-    return None, 1
+    return None, None
+
+
+def _option_line(text: str, key: str) -> tuple[int | None, bool]:
+    """The line of a plugin option such as ``matrix.High`` or ``bands[1].min`` in one file, and
+    whether the file writes the whole key (else the line of its nearest written parent)."""
+    root = _compose(text)
+    if root is None:
+        return None, False
+    node, line = _plugin_node(root)
+    if line is None:
+        return None, False
+    for step in re.findall(r"\[\d+\]|[^.\[\]]+", key):
+        if node is None:
+            return line, False
+        found_line = _key_line(node, step)
+        child = _child(node, step)
+        if child is None and found_line is None:
+            return line, False
+        if found_line is not None:
+            line = found_line
+        elif child is not None:
+            line = int(child.start_mark.line) + 1
+        node = child
+    return line, True
 
 
 def option_line(text: str, key: str) -> int:
-    """The line of a plugin option such as ``matrix.High`` or ``bands[1].min`` (best effort)."""
-    try:
-        root = yaml.compose(text, Loader=_ConfigLoader)
-    except yaml.YAMLError:
-        return 1
-    if root is None:
-        return 1
-    node, line = _plugin_node(root)
-    for step in re.findall(r"\[\d+\]|[^.\[\]]+", key):
-        if node is None:
-            break
-        found_line = _key_line(node, step)
-        child = _child(node, step)
-        if child is not None:
-            line = found_line or int(child.start_mark.line) + 1
-        elif found_line is not None:
-            line = found_line
-        node = child
-    return line
+    """The line of a plugin option in the text of one file (best effort: 1 when not found)."""
+    return _option_line(text, key)[0] or 1
+
+
+def _locate(sources: list[_Source], key: str) -> tuple[str, int]:
+    """Which file writes an option (mkdocs.yml first, then what it INHERITs) and on which line."""
+    fallback: tuple[str, int] | None = None
+    for source in sources:
+        line, complete = _option_line(source.text, key)
+        if complete and line is not None:
+            return source.display, line
+        if fallback is None and line is not None:
+            fallback = (source.display, line)
+    return fallback or (sources[0].display, 1)
 
 
 # --- reading the settings ------------------------------------------------------------------
 
 
-def parse_settings(text: str, config_path: Path, display: str, read: ReadRelative) -> Settings | list[Diagnostic]:
-    """The plugin's settings from the text of mkdocs.yml, or the configuration problems found.
+def parse_settings(text: str, config_path: Path, read: ReadFile) -> Settings | list[Diagnostic]:
+    """The plugin's settings from the text of mkdocs.yml (``read`` gives the files it INHERITs),
+    or the configuration problems found.
 
     Raises :class:`UsageError` when the file does not use the plugin at all.
     """
+    sources: list[_Source] = []
     try:
-        document = _load_document(text, display, read)
+        document = _load(config_path, text, config_path.parent, read, sources)
     except _Problems as problems:
         return problems.problems
+    display = sources[0].display
     found, options = plugin_options(document)
     if not found:
         raise UsageError(f"{display}: no '{PLUGIN_NAME}' entry under 'plugins'; add the plugin to use this command")
@@ -242,9 +279,7 @@ def parse_settings(text: str, config_path: Path, display: str, read: ReadRelativ
     if not isinstance(options, Mapping):
         return [
             _config_diagnostic(
-                display,
-                option_line(text, ""),
-                f"config error in '{PLUGIN_NAME}': the plugin's options must be a mapping",
+                *_locate(sources, ""), f"config error in '{PLUGIN_NAME}': the plugin's options must be a mapping"
             )
         ]
 
@@ -253,8 +288,7 @@ def parse_settings(text: str, config_path: Path, display: str, read: ReadRelativ
     errors, warnings = config.validate()
     found_warnings = tuple(
         _config_diagnostic(
-            display,
-            option_line(text, str(key)),
+            *_locate(sources, str(key)),
             f"option '{key}': {message}",
             "warning",
             "unknown-key" if str(message).startswith("Unrecognised configuration name") else "config-warning",
@@ -264,7 +298,7 @@ def parse_settings(text: str, config_path: Path, display: str, read: ReadRelativ
     if errors:
         return [
             *(
-                _config_diagnostic(display, option_line(text, str(key)), f"config error in '{key}': {error}")
+                _config_diagnostic(*_locate(sources, str(key)), f"config error in '{key}': {error}")
                 for key, error in errors
             ),
             *found_warnings,
@@ -272,22 +306,24 @@ def parse_settings(text: str, config_path: Path, display: str, read: ReadRelativ
     try:
         model = model_from_settings(model_settings(config))
     except ConfigError as error:
-        line = option_line(text, error.key)
-        return [_config_diagnostic(display, line, f"config error in '{error.key}': {error.message}"), *found_warnings]
+        where = _locate(sources, error.key)
+        return [_config_diagnostic(*where, f"config error in '{error.key}': {error.message}"), *found_warnings]
+    risks_dir_file, risks_dir_line = _locate(sources, "risks_dir")
     return Settings(
         config_path=config_path,
         risks_dir_setting=str(config.risks_dir),
         model=model,
         max_file_size=int(config.max_file_size),
         warnings=found_warnings,
-        risks_dir_line=option_line(text, "risks_dir"),
+        risks_dir_line=risks_dir_line,
+        risks_dir_file=risks_dir_file,
     )
 
 
 def missing_risks_dir(settings: Settings) -> Diagnostic:
     """The configuration problem of a ``risks_dir`` that is not a folder, as the plugin reports it."""
     return _config_diagnostic(
-        settings.config_path.name,
+        settings.risks_dir_file or settings.config_path.name,
         settings.risks_dir_line,
         f"config error in 'risks_dir': folder '{settings.risks_dir_setting}' does not exist "
         f"(looked for {settings.risks_dir})",
@@ -318,8 +354,8 @@ def _read_text(path: Path) -> str | None:
 
 
 def load_settings(config_path: Path) -> Settings | list[Diagnostic]:
-    """Settings from mkdocs.yml on disk (INHERIT files are read relative to it)."""
+    """Settings from mkdocs.yml on disk (and the files it INHERITs)."""
     text = _read_text(config_path)
     if text is None:
         raise UsageError(f"configuration file '{config_path}' not found")
-    return parse_settings(text, config_path, config_path.name, lambda name: _read_text(config_path.parent / name))
+    return parse_settings(text, config_path, _read_text)
