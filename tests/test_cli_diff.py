@@ -7,6 +7,7 @@ Proactive >= 4, Accept >= 1. The register keeps a top 3.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -14,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from markdown_it import MarkdownIt
 
 from tests.cli_helpers import commit_all, git, init_repo, run_cli
 from tests.helpers import risk_file, write_project
@@ -87,7 +90,8 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def strip_tags(text: str) -> str:
-    return re.sub(r"<[^>]+>", "", text).replace("&#124;", "|").strip()
+    """A cell's text as a reader sees it: tags and comments gone, backslash escapes read."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", re.sub(r"<[^>]+>", "", text)).strip()
 
 
 def sections(markdown: str) -> dict[str, list[list[str]]]:
@@ -98,7 +102,7 @@ def sections(markdown: str) -> dict[str, list[list[str]]]:
         if line.startswith("#### "):
             current = found.setdefault(line[5:], [])
         elif current is not None and line.startswith("| ") and not line.startswith("| ID "):
-            current.append([strip_tags(cell) for cell in line[2:-2].split(" | ")])
+            current.append([strip_tags(cell) for cell in re.split(r"(?<!\\) \| ", line[2:-2])])
     return found
 
 
@@ -178,7 +182,7 @@ def test_base_without_a_risks_folder_counts_every_risk_as_added(repo: Path) -> N
     assert data["removed"] == []
     assert data["base"]["has_risks"] is False
     markdown = run_cli("diff", "v0", "v1", cwd=repo).stdout
-    assert "v0 has no risks folder (risks/)" in markdown
+    assert "> v0 has no risks folder (risks/)" in [strip_tags(line) for line in markdown.splitlines()]
 
 
 def test_invalid_file_is_reported_not_crashed_on(repo: Path) -> None:
@@ -249,7 +253,9 @@ def test_broken_settings_on_one_side_are_noted_and_the_other_sides_used(tmp_path
     write_project(tmp_path, {}, {"scoring": "prodcut"})  # the working tree's mkdocs.yml is broken
     run = run_cli("diff", "HEAD", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
-    assert "> mkdocs.yml at working tree has configuration errors; the other side's settings are used" in run.lines
+    assert "> mkdocs.yml at working tree has configuration errors; the other side's settings are used" in [
+        strip_tags(line) for line in run.lines
+    ]
     assert "&#" not in run.stdout
 
 
@@ -318,3 +324,166 @@ def test_oversized_file_at_a_revision_is_refused(tmp_path: Path) -> None:
     [problem] = data["problems"]["new"]
     assert (problem["path"], problem["line"], problem["code"]) == ("risks/B-1.md", 1, "file-too-large")
     assert f"{len(big.encode()):,} bytes" in problem["message"]
+
+
+def test_paths_with_spaces_quotes_and_non_ascii_letters(tmp_path: Path) -> None:
+    # mkdocs.yml in "my site" (one space: git's "<name> missing" line for it at v0 reads like
+    # "<id> <type> <size>" when split on white space), risks in a folder whose name holds
+    # spaces, quotes, brackets and non-ASCII letters.
+    init_repo(tmp_path)
+    (tmp_path / "README.md").write_text("# Project\n", encoding="utf-8")
+    commit_all(tmp_path, "before the register", tag="v0")
+    site = tmp_path / "my site"
+    folder = "risks 'ü' \"q\" [old]"
+    write_project(site, {}, {"risks_dir": folder})
+    (site / "risks").rmdir()
+    files = {
+        "RSK 1 – ünï.md": risk_file("RSK-1", title="Ünïcode", probability="Low", impact="Low"),
+        'say "hi".md': risk_file("RSK-2", title="Quoted"),
+        "it's [x].md": risk_file("RSK-3", title="Bracketed", impact="Low"),
+    }
+    for name, text in files.items():
+        path = site / folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    commit_all(tmp_path, "register", tag="v1")
+    (site / folder / "RSK 1 – ünï.md").write_text(
+        risk_file("RSK-1", title="Ünïcode", probability="High", impact="Low"), encoding="utf-8"
+    )
+    commit_all(tmp_path, "re-score", tag="v2")
+
+    added = run_cli("-f", "my site/mkdocs.yml", "diff", "v0", "v1", "--format", "json", cwd=tmp_path)
+    assert added.returncode == 0, added.stderr
+    data = json.loads(added.stdout)
+    assert data["base"]["has_risks"] is False
+    assert [(r["id"], r["source"]) for r in data["added"]] == [
+        ("RSK-1", f"{folder}/RSK 1 – ünï.md"),
+        ("RSK-2", f'{folder}/say "hi".md'),
+        ("RSK-3", f"{folder}/it's [x].md"),
+    ]
+    # RSK-1: Low/Low = 1 (Accept) -> High/Low = 5 (Proactive), from the default matrix's Low row [1, 4, 5].
+    rescored = run_cli("diff", "v1", "v2", cwd=site)
+    assert rescored.returncode == 0, rescored.stderr
+    assert sections(rescored.stdout)["Re-scored"] == [
+        ["RSK-1", "Ünïcode", "Low → High", "Low", "1 → 5", "Accept → Proactive"]
+    ]
+
+
+def test_mkdocs_yml_at_a_revision_never_runs_code(tmp_path: Path) -> None:
+    # MkDocs' own loader (yaml.Loader) calls os.system for the apply tag below; diff reads that
+    # revision's mkdocs.yml, and the file it INHERITs, as data only.
+    init_repo(tmp_path)
+    marker = tmp_path.parent / f"{tmp_path.name}-ran"
+    payload = (
+        "site_name: tagged\n"
+        "markdown_extensions:\n"
+        "  - pymdownx.superfences:\n"
+        "      custom_fences:\n"
+        "        - name: mermaid\n"
+        "          class: mermaid\n"
+        "          format: !!python/name:os.system\n"
+        f"extra:\n  hook: !!python/object/apply:os.system [\"touch '{marker}'\"]\n"
+        "plugins:\n  - risk-register:\n      top: 1\n"
+    )
+    write_project(tmp_path, {"a.md": risk_file("A-1"), "b.md": risk_file("B-1", probability="Low")})
+    (tmp_path / "base.yml").write_text(payload, encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        "INHERIT: base.yml\nextra:\n  again: !!python/object/apply:os.system [\"touch '" + str(marker) + "'\"]\n",
+        encoding="utf-8",
+    )
+    commit_all(tmp_path, "tagged", tag="tagged")
+    write_project(tmp_path, {}, {"top": 2})
+    (tmp_path / "base.yml").unlink()
+    commit_all(tmp_path, "plain", tag="plain")
+
+    data = diff_json(tmp_path, "tagged", "plain")
+    assert not marker.exists()
+    # The plugin's settings at that revision were still read: its top was 1 (A-1 alone), now 2.
+    assert (data["top"]["base_n"], data["top"]["head_n"]) == (1, 2)
+    assert data["top"]["entered"] == [{"id": "B-1", "base_rank": 2, "head_rank": 2}]
+    assert data["base"]["notes"] == []
+
+    # The control: the same text, read by a loader that runs tags, does create the file.
+    control = tmp_path.parent / f"{tmp_path.name}-control"
+    yaml.load(payload.replace(str(marker), str(control)), Loader=yaml.UnsafeLoader)
+    assert control.exists()
+
+
+# Values a pull request's author controls, each with something GitHub would otherwise render or act on.
+HOSTILE_OWNER = "[Approved by security](https://evil.example) @octo-org/everyone"
+HOSTILE_TITLE = "![pixel](https://evil.example/p.png) <img src=x onerror=alert(1)> **bold** `tick` #123 a|b $5 and $6"
+HOSTILE_STATUS = "<b>Closed</b> by @octocat"
+HOSTILE_BAND = "_Fine_ :smile: www.evil.example GH-12"
+HOSTILE_ID = "@octo-org/ids#7"
+HOSTILE_CATEGORY = "<script>alert(1)</script> owner/repo#9"
+
+
+def rendered_comment(markdown: str) -> str:
+    """The comment as a CommonMark renderer with GitHub's tables and raw HTML turns it into HTML."""
+    return MarkdownIt("commonmark", {"html": True}).enable("table").render(markdown)
+
+
+def cell_texts(html_text: str) -> list[list[str]]:
+    """Each body row's cells as text: tags and comments dropped, entities read."""
+    rows = re.findall(r"<tr>(.*?)</tr>", html_text, re.S)
+    return [
+        [
+            html.unescape(re.sub(r"<!--.*?-->|<[^>]+>", "", cell)).strip()
+            for cell in re.findall(r"<td>(.*?)</td>", row, re.S)
+        ]
+        for row in rows
+        if "<td>" in row
+    ]
+
+
+def test_values_in_the_comment_are_literal_text(tmp_path: Path) -> None:
+    init_repo(tmp_path)
+    plugin = {
+        "id_pattern": "^.+$",
+        "statuses": [{"name": "Open"}, {"name": HOSTILE_STATUS}],
+        "bands": [{"name": "Urgent", "min": 7}, {"name": HOSTILE_BAND, "min": 1}],
+        "categories": ["Technical", HOSTILE_CATEGORY],
+    }
+    write_project(tmp_path, {"a.md": risk_file("A-1", title="Plain", probability="Low", impact="Low")}, plugin)
+    commit_all(tmp_path, "base", tag="base")
+    write_project(
+        tmp_path,
+        {
+            "a.md": risk_file(
+                "A-1", title="Plain", probability="Low", impact="Low", status=HOSTILE_STATUS, category=HOSTILE_CATEGORY
+            ),
+            "b.md": risk_file(
+                HOSTILE_ID,
+                title=HOSTILE_TITLE + "\nsecond line",
+                owner=HOSTILE_OWNER,
+                category=HOSTILE_CATEGORY,
+                probability="Low",
+                impact="Low",
+            ),
+        },
+        plugin,
+    )
+    commit_all(tmp_path, "hostile", tag="hostile")
+    run = run_cli("diff", "base", "hostile", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    rendered = rendered_comment(run.stdout)
+
+    # Every value reads as written (the title's line break as a space), each row has its six cells,
+    # and no value became a link, an image, an element or emphasis: the only tags are the comment's own.
+    # Low/Low = 1 on the default matrix: the hostile band (min 1).
+    rows = cell_texts(rendered)
+    assert [HOSTILE_ID, HOSTILE_TITLE + " second line", "1", HOSTILE_BAND, "Open", HOSTILE_OWNER] in rows
+    assert ["A-1", "Plain", f"Open → {HOSTILE_STATUS}"] in rows
+    assert ["A-1", "Plain", f"category: Technical → {HOSTILE_CATEGORY}"] in rows
+    for table in re.findall(r"<table>.*?</table>", rendered, re.S):
+        header = table.count("<th>")
+        assert [len(row) for row in cell_texts(table)] == [header] * len(cell_texts(table))
+    tags = set(re.findall(r"<([a-z][a-z0-9]*)", rendered))
+    assert tags <= {"h3", "h4", "p", "strong", "code", "table", "thead", "tbody", "tr", "th", "td", "b", "span"}
+    # What GitHub links after rendering, in the text: each @, # and : is cut off from what follows
+    # by an empty comment; "www." and "GH-" too; a dollar stands alone in a span, never math.
+    text = re.sub(r"<(?!!--)[^>]+>", "", rendered)
+    assert re.findall(r"(?:[@#]|:(?=\S))(?!<!-- -->)", text) == []
+    assert "www.evil" not in text and "GH-12" not in text
+    # The title (two dollars) is shown in the Added and the Top 5 tables.
+    assert rendered.count("$") == rendered.count("<span>$</span>") == 4

@@ -6,19 +6,19 @@ the same risk (reported as moved). Pure: no git, no files, no terminal.
 
 from __future__ import annotations
 
-import html
 import json
 import re
+import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, printable
 from .naming import natural_key
 from .register import Register
 from .risk import Risk
 from .views.export import risk_to_dict
-from .views.text import inline_html, one_line
+from .views.text import one_line
 
 Value = str | int | None
 
@@ -198,27 +198,40 @@ def compare(base: Side, head: Side) -> RegisterDiff:
 # --- Markdown, for a pull-request comment ---------------------------------------------------
 
 
-def _cell(text: str) -> str:
-    """Inline Markdown as safe HTML inside a GitHub table cell: raw HTML escaped, no ``|`` splits it."""
-    return inline_html(text).replace("|", "&#124;")
+# ASCII punctuation: CommonMark (and GitHub) read a backslash before any of them as that character.
+_PUNCTUATION = frozenset(string.punctuation)
+# GitHub links mentions (@team, user@host), references (#12, owner/repo#12) and :emoji: in the
+# text after Markdown is rendered, where a backslash no longer shows: an empty HTML comment after
+# the character splits the text it scans, and shows nothing. So do "www." and "GH-12".
+_BREAK = "<!-- -->"
+_BREAK_AFTER = frozenset("@#:")
+_BREAK_ALSO = re.compile(r"(?i)(?<=\bwww\\\.)|(?<=\bGH\\-)(?=\d)")
 
 
-def _plain(value: Value) -> str:
-    """A literal value (a name, a path) for a table cell."""
+def literal(value: Value) -> str:
+    """A value as literal text in a GitHub comment or table cell: no link, image, HTML, emphasis,
+    mention, reference or math; one line; a ``|`` never splits a cell. Empty: a dash."""
     if value is None or value == "":
         return "—"
-    # Quotes stay as they are: this is Markdown text (read in terminals too), never an attribute.
-    return html.escape(one_line(str(value)), quote=False).replace("|", "&#124;")
+    parts = []
+    for char in printable(one_line(str(value))):
+        if char == "$":
+            parts.append("<span>$</span>")  # GitHub's documented way to show a dollar that is not math
+        elif char in _PUNCTUATION:
+            parts.append("\\" + char + (_BREAK if char in _BREAK_AFTER else ""))
+        else:
+            parts.append(char)
+    return _BREAK_ALSO.sub(_BREAK, "".join(parts))
 
 
 def _code(value: str) -> str:
-    return f"<code>{_plain(value)}</code>"
+    return f"<code>{literal(value)}</code>"
 
 
 def _arrow(change: FieldChange | None, current: Value) -> str:
     if change is None:
-        return _plain(current)
-    return f"{_plain(change.old)} → <b>{_plain(change.new)}</b>"
+        return literal(current)
+    return f"{literal(change.old)} → <b>{literal(change.new)}</b>"
 
 
 def _rank(rank: int | None) -> str:
@@ -236,7 +249,7 @@ def _table_with_notes(header: list[str], rows: list[tuple[list[str], str]]) -> l
     """A table with a Note column only when some row has a note."""
     if not any(note for _, note in rows):
         return _table(header, [cells for cells, _ in rows])
-    return _table([*header, "Note"], [[*cells, _plain(note)] for cells, note in rows])
+    return _table([*header, "Note"], [[*cells, literal(note)] for cells, note in rows])
 
 
 def _find(change: RiskChange, name: str) -> FieldChange | None:
@@ -297,7 +310,7 @@ def to_markdown(diff: RegisterDiff) -> str:
     """A Markdown summary suitable for a pull-request comment."""
     out = [f"### Risk register: {_side_name(diff.base)} → {_side_name(diff.head)}", ""]
     for side in (diff.base, diff.head):
-        out += [f"> {_plain(note)}" for note in side.notes]
+        out += [f"> {literal(note)}" for note in side.notes]
     if any(side.notes for side in (diff.base, diff.head)):
         out.append("")
     if not diff.has_changes:
@@ -314,12 +327,12 @@ def to_markdown(diff: RegisterDiff) -> str:
             [
                 (
                     [
-                        _plain(r.id),
-                        _cell(r.title),
+                        literal(r.id),
+                        literal(r.title),
                         str(r.score),
-                        _plain(r.band.name),
-                        _plain(r.status.name),
-                        _plain(r.owner_text),
+                        literal(r.band.name),
+                        literal(r.status.name),
+                        literal(r.owner_text),
                     ],
                     "file was invalid before, left out (see problems)" if r.source in diff.base_left_out else "",
                 )
@@ -332,7 +345,7 @@ def to_markdown(diff: RegisterDiff) -> str:
             ["ID", "Risk", "Score", "Band", "Status"],
             [
                 (
-                    [_plain(r.id), _cell(r.title), str(r.score), _plain(r.band.name), _plain(r.status.name)],
+                    [literal(r.id), literal(r.title), str(r.score), literal(r.band.name), literal(r.status.name)],
                     "file now invalid, left out (see problems)" if r.source in diff.head_left_out else "",
                 )
                 for r in diff.removed
@@ -344,8 +357,8 @@ def to_markdown(diff: RegisterDiff) -> str:
         for c in diff.rescored:
             rows.append(
                 [
-                    _plain(c.id),
-                    _cell(c.head.title),
+                    literal(c.id),
+                    literal(c.head.title),
                     _arrow(_find(c, "probability"), c.head.probability.name),
                     _arrow(_find(c, "impact"), c.head.impact.name),
                     _arrow(_find(c, "score"), c.head.score),
@@ -361,13 +374,18 @@ def to_markdown(diff: RegisterDiff) -> str:
             out += [f"#### {title}", ""]
             out += _table(
                 ["ID", "Risk", name.capitalize()],
-                [[_plain(c.id), _cell(c.head.title), _arrow(_find(c, name), None)] for c in items],
+                [[literal(c.id), literal(c.head.title), _arrow(_find(c, name), None)] for c in items],
             )
     if diff.entered_top or diff.left_top:
         heading = f"Top {diff.top_head}" if diff.top_base == diff.top_head else f"Top {diff.top_base} → {diff.top_head}"
         out += [f"#### {heading}", ""]
         rows = [
-            [_plain(m.risk.id), _cell(m.risk.title), "entered", f"{_rank(m.base_rank)} → <b>{_rank(m.head_rank)}</b>"]
+            [
+                literal(m.risk.id),
+                literal(m.risk.title),
+                "entered",
+                f"{_rank(m.base_rank)} → <b>{_rank(m.head_rank)}</b>",
+            ]
             for m in diff.entered_top
         ]
         for m in diff.left_top:
@@ -376,14 +394,14 @@ def to_markdown(diff: RegisterDiff) -> str:
                 where = "removed"
             elif m.head_rank is None:
                 where = "inactive"
-            rows.append([_plain(m.risk.id), _cell(m.risk.title), "left", f"{_rank(m.base_rank)} → <b>{where}</b>"])
+            rows.append([literal(m.risk.id), literal(m.risk.title), "left", f"{_rank(m.base_rank)} → <b>{where}</b>"])
         out += _table(["ID", "Risk", "Top", "Rank"], rows)
     if diff.moved:
         out += ["#### Moved", ""]
         out += _table(
             ["ID", "Risk", "File"],
             [
-                [_plain(c.id), _cell(c.head.title), f"moved from {_code(c.base.source)} → {_code(c.head.source)}"]
+                [literal(c.id), literal(c.head.title), f"moved from {_code(c.base.source)} → {_code(c.head.source)}"]
                 for c in diff.moved
             ],
         )
@@ -398,8 +416,8 @@ def to_markdown(diff: RegisterDiff) -> str:
                 if f.name in TEXT_ONLY or f.name in ("title", "mitigation", "contingency"):
                     described.append(f"{f.name} edited")
                 else:
-                    described.append(f"{f.name}: {_plain(f.old)} → {_plain(f.new)}")
-            rows.append([_plain(c.id), _cell(c.head.title), "; ".join(described)])
+                    described.append(f"{f.name}: {literal(f.old)} → {literal(f.new)}")
+            rows.append([literal(c.id), literal(c.head.title), "; ".join(described)])
         out += _table(["ID", "Risk", "Changes"], rows)
     out += _problems_markdown(diff)
     return "\n".join(out).rstrip("\n") + "\n"
@@ -408,18 +426,22 @@ def to_markdown(diff: RegisterDiff) -> str:
 def _problems_markdown(diff: RegisterDiff) -> list[str]:
     if not (diff.new_problems or diff.fixed_problems or diff.open_problems):
         return []
-    head_name = "the working tree" if diff.head.commit is None else diff.head.label
+    head_name = "the working tree" if diff.head.commit is None else literal(diff.head.label)
     out = ["#### Problems", ""]
     if diff.new_problems:
         out += [f"New in {head_name}:", "", *_fenced([p.format() for p in diff.new_problems])]
     if diff.open_problems:
         out += [
-            f"Already in {diff.base.label} and still present:",
+            f"Already in {literal(diff.base.label)} and still present:",
             "",
             *_fenced([p.format() for p in diff.open_problems]),
         ]
     if diff.fixed_problems:
-        out += [f"Fixed (present in {diff.base.label}):", "", *_fenced([p.format() for p in diff.fixed_problems])]
+        out += [
+            f"Fixed (present in {literal(diff.base.label)}):",
+            "",
+            *_fenced([p.format() for p in diff.fixed_problems]),
+        ]
     return out
 
 
