@@ -403,3 +403,16 @@ def test_an_error_in_a_nested_inherited_file_points_into_that_file(tmp_path: Pat
     assert run.returncode == 1
     assert run.lines[0].startswith("b/root.yml:5: error: config error in 'scoring': expected one of product, sum")
     assert "did you mean 'product'?" in run.lines[0]
+
+
+def test_github_format_keeps_hostile_values_inside_their_annotation(tmp_path: Path) -> None:
+    # A status with a terminal colour, a line break that would start a workflow command of its own,
+    # and a file name holding the property separators ',' and ':'.
+    write_project(tmp_path, {"a,b:c.md": risk_file("B-1", status="Op\x1b[31men\n::warning::fake 100%")})
+    run = run_cli("check", "--format", "github", cwd=tmp_path)
+    assert run.returncode == 1
+    assert "\x1b" not in run.stdout
+    [annotation, summary] = run.lines
+    assert annotation.startswith("::error file=risks/a%2Cb%3Ac.md,line=")
+    assert "'Op\\x1b[31men%0A::warning::fake 100%25'" in annotation
+    assert summary.startswith("risk-register: 1 file checked")

@@ -18,7 +18,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TextIO
 
-from .diagnostics import ConfigError, Diagnostic
+from .diagnostics import ConfigError, Diagnostic, printable
 from .diff import Side, compare, to_json, to_markdown
 from .gitsource import GitError, Repository, register_at, settings_at
 from .register import Register, build_date_from_env, load_register
@@ -91,10 +91,13 @@ def _write(text: str, output: str | None, stdout: TextIO) -> None:
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # GitHub's rules for a workflow command's message (actions/toolkit escapeData); any other
+    # control character (a terminal colour, say) is then written as an escape, as in text format.
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:
+    # ... and for a property's value (escapeProperty): also ':' and ',', which end one.
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
