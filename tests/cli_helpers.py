@@ -37,7 +37,8 @@ class Run:
 
 def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Run:
     assert SCRIPT.is_file(), f"console script not installed at {SCRIPT}"
-    environment = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH, **GIT_ENV, **(env or {})}
+    # Outside a GitHub Actions job, as a user's terminal is, even when the tests run in one.
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH, "GITHUB_ACTIONS": "", **GIT_ENV, **(env or {})}
     result = subprocess.run(
         [str(SCRIPT), *args], cwd=cwd, capture_output=True, text=True, env=environment, timeout=120, check=False
     )

@@ -416,3 +416,21 @@ def test_github_format_keeps_hostile_values_inside_their_annotation(tmp_path: Pa
     assert annotation.startswith("::error file=risks/a%2Cb%3Ac.md,line=")
     assert "'Op\\x1b[31men%0A::warning::fake 100%25'" in annotation
     assert summary.startswith("risk-register: 1 file checked")
+
+
+def test_text_format_in_a_github_actions_job_keeps_values_from_acting_as_commands(tmp_path: Path) -> None:
+    # The runner reads "##[command]" anywhere in a line: a quoted value must not set an output.
+    hostile = "##[set-output name=approved;]yes"
+    write_project(tmp_path, {"a.md": risk_file("B-1", status=hostile)})
+    run = run_cli("check", cwd=tmp_path, env={"GITHUB_ACTIONS": "true"})
+    assert run.returncode == 1
+    stop, problem, resume, summary = run.lines
+    token = stop.removeprefix("::stop-commands::")
+    assert re.fullmatch(r"[0-9a-f]{32}", token)
+    assert hostile in problem
+    assert problem.startswith("risks/a.md:8: error: status")
+    assert resume == f"::{token}::"
+    assert summary.startswith("risk-register: 1 file checked")
+    # Each run has its own token, and outside a job the lines are the plain ones.
+    assert run_cli("check", cwd=tmp_path, env={"GITHUB_ACTIONS": "true"}).lines[0] != stop
+    assert run_cli("check", cwd=tmp_path).lines == [problem, summary]

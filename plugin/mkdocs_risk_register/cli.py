@@ -12,8 +12,10 @@ import argparse
 import json
 import os
 import posixpath
+import secrets
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TextIO
@@ -108,6 +110,22 @@ def github_annotation(problem: Diagnostic, path_prefix: str = "") -> str:
     return f"::{problem.severity} {properties}::{_escape_data(problem.message)}"
 
 
+@contextmanager
+def _commands_stopped(stdout: TextIO) -> Iterator[None]:
+    """In a GitHub Actions job, the runner reads ``::command::`` at the start of a line and
+    ``##[command]`` anywhere in one; quoted values in plain lines are kept from acting as commands
+    with the runner's own switch, ``stop-commands``, and a token no file can guess."""
+    if os.environ.get("GITHUB_ACTIONS") != "true":
+        yield
+        return
+    token = secrets.token_hex(16)
+    stdout.write(f"::stop-commands::{token}\n")
+    try:
+        yield
+    finally:
+        stdout.write(f"::{token}::\n")
+
+
 def _repository_prefix(base_dir: Path) -> str:
     """Where mkdocs.yml's folder lies in its git repository: annotations name files from the root."""
     try:
@@ -180,7 +198,8 @@ def run_check(args: argparse.Namespace, stdout: TextIO) -> int:
         stdout.writelines(github_annotation(p, prefix) + "\n" for p in problems)
         stdout.write(summary + "\n")
     else:
-        stdout.writelines(p.format() + "\n" for p in problems)
+        with _commands_stopped(stdout):
+            stdout.writelines(p.format() + "\n" for p in problems)
         stdout.write(summary + "\n")
     return PROBLEMS if failed else OK
 
