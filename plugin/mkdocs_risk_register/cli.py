@@ -18,14 +18,17 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
+from . import render
 from .diagnostics import ConfigError, Diagnostic, printable
 from .diff import Side, compare, to_json, to_markdown
 from .gitsource import GitError, Repository, register_at, settings_at
 from .register import Register, build_date_from_env, load_register
 from .settings import Settings, UsageError, find_config, load_settings, missing_risks_dir
 from .views.export import register_to_csv, register_to_json
+from .views.site import SiteLayout
+from .views.site_files import ChartFormat, RenderOptions, generate_site
 
 OK, PROBLEMS, USAGE = 0, 1, 2
 PROG = "risk-register"
@@ -71,6 +74,18 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", parents=[config_option], help="the register as JSON or CSV")
     export.add_argument("--format", choices=("json", "csv"), default="json", help="output format")
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+
+    render = commands.add_parser(
+        "render",
+        parents=[config_option],
+        help="write the register's pages and data as files, for site generators without the plugin (Zensical)",
+    )
+    render.add_argument(
+        "--out", metavar="DIR", help="the folder to write into (default: docs_dir/prefix, as the plugin's pages)"
+    )
+    render.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 when the files on disk differ from what it writes"
+    )
     return parser
 
 
@@ -284,7 +299,67 @@ def run_export(args: argparse.Namespace, stdout: TextIO) -> int:
     return OK
 
 
-COMMANDS = {"check": run_check, "diff": run_diff, "export": run_export}
+# --- render ------------------------------------------------------------------------------------
+
+
+def run_render(args: argparse.Namespace, stdout: TextIO) -> int:
+    settings, problems = _settings_or_problems(args.config_file)
+    if settings is not None and not settings.risks_dir.is_dir():
+        problems.append(missing_risks_dir(settings))
+    if settings is None or any(p.severity == "error" for p in problems):
+        for problem in problems:
+            print(problem.format(), file=sys.stderr)
+        return PROBLEMS
+    register = load_register(
+        settings.risks_dir,
+        settings.model,
+        base_dir=settings.base_dir,
+        build_date=build_date_from_env(),
+        max_file_size=settings.max_file_size,
+    )
+    # As in `mkdocs build`: problems are reported (here on stderr) and shown on the register page.
+    for problem in [*problems, *register.problems]:
+        print(problem.format(), file=sys.stderr)
+    layout = SiteLayout(settings.prefix, settings.use_directory_urls)
+    options = RenderOptions(issue_url=settings.issue_url, chart_format=cast(ChartFormat, settings.chart_format))
+    out_dir = Path(args.out).absolute() if args.out else settings.docs_dir / settings.prefix
+    result = render.plan(out_dir, render.rendered_files(generate_site(register, layout, options)))
+
+    def shown(paths: Sequence[str]) -> list[str]:
+        return render.describe(paths, out_dir, settings.base_dir)
+
+    for note in result.notes:
+        print(f"{PROG}: note: {note}", file=sys.stderr)
+    for path in shown(result.kept):
+        print(f"{PROG}: kept {path}: its risk is gone, but it changed since render wrote it", file=sys.stderr)
+    where = shown(["."])[0]
+    if result.conflicts:
+        for conflict, path in zip(result.conflicts, shown([c.path for c in result.conflicts]), strict=True):
+            print(f"{PROG}: {path}: {conflict.reason}", file=sys.stderr)
+        print(f"{PROG}: nothing written to {where}", file=sys.stderr)
+        return PROBLEMS
+    if args.check:
+        if result.up_to_date:
+            stdout.write(f"{PROG}: {_count(result.unchanged, 'file')} in {where} up to date\n")
+            return OK
+        stdout.writelines(f"would write {path}\n" for path in shown(result.writes))
+        stdout.writelines(f"would remove {path}\n" for path in shown(result.removals))
+        stdout.write(f"{PROG}: {where} is out of date; run `{PROG} render`\n")
+        return PROBLEMS
+    try:
+        applied = render.apply(result)
+    except OSError as error:
+        raise UsageError(f"cannot write into {where}: {error.strerror or error}") from None
+    stdout.writelines(f"wrote {path}\n" for path in shown(applied.written))
+    stdout.writelines(f"removed {path}\n" for path in shown(applied.removed))
+    stdout.write(
+        f"{PROG}: {where}: {_count(len(applied.written), 'file')} written, {len(applied.removed)} removed, "
+        f"{result.unchanged} unchanged\n"
+    )
+    return OK
+
+
+COMMANDS = {"check": run_check, "diff": run_diff, "export": run_export, "render": run_render}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

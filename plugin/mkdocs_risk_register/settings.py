@@ -23,11 +23,13 @@ import mergedeep  # type: ignore[import-untyped]
 import yaml
 from mkdocs.utils.yaml import get_yaml_loader
 
-from .config import RiskRegisterConfig, model_settings
+from .config import RiskRegisterConfig, issue_url_pattern, model_settings
 from .diagnostics import ConfigError, Diagnostic, Severity
 from .model import Model, model_from_settings
 
 PLUGIN_NAME = "risk-register"
+# Under Zensical the settings are the Markdown extension's options (by entry point name or module).
+EXTENSION_NAMES = ("risk_register", "mkdocs_risk_register.markdown")
 
 # Reads a configuration file by its absolute path (on disk, or at a git revision); None when missing.
 ReadFile = Callable[[Path], str | None]
@@ -51,6 +53,16 @@ class Settings:
     """Where mkdocs.yml sets ``risks_dir`` (or names the plugin), for a missing-folder diagnostic."""
     risks_dir_file: str = ""
     """The file that sets ``risks_dir`` (an INHERITed one, maybe); empty for mkdocs.yml itself."""
+    # What `render` needs to write the pages the plugin would generate.
+    prefix: str = "risk-register"
+    chart_format: str = "both"
+    issue_url: str | None = None
+    docs_dir_setting: str = "docs"
+    use_directory_urls: bool = True
+
+    @property
+    def docs_dir(self) -> Path:
+        return Path(os.path.normpath(self.base_dir / self.docs_dir_setting))
 
     @property
     def base_dir(self) -> Path:
@@ -148,18 +160,32 @@ def _load(path: Path, text: str, config_dir: Path, read: ReadFile, sources: list
     return merged
 
 
-def plugin_options(config: Mapping[str, Any]) -> tuple[bool, Any]:
-    """(found, options) of the ``risk-register`` entry under ``plugins`` (a list or a mapping)."""
-    plugins = config.get("plugins")
-    if isinstance(plugins, Mapping):
-        return (True, plugins[PLUGIN_NAME]) if PLUGIN_NAME in plugins else (False, None)
-    if isinstance(plugins, list):
-        for entry in plugins:
-            if entry == PLUGIN_NAME:
+def _entry(entries: Any, names: tuple[str, ...]) -> tuple[bool, Any]:
+    """(found, options) of the first entry named one of ``names`` in a list or mapping of entries."""
+    if isinstance(entries, Mapping):
+        for name in names:
+            if name in entries:
+                return True, entries[name]
+    if isinstance(entries, list):
+        for entry in entries:
+            if entry in names:
                 return True, None
-            if isinstance(entry, Mapping) and PLUGIN_NAME in entry:
-                return True, entry[PLUGIN_NAME]
+            if isinstance(entry, Mapping):
+                for name in names:
+                    if name in entry:
+                        return True, entry[name]
     return False, None
+
+
+def plugin_options(config: Mapping[str, Any]) -> tuple[bool, Any]:
+    """(found, options) of the ``risk-register`` entry under ``plugins`` (a list or a mapping).
+
+    Without one, the Markdown extension's entry under ``markdown_extensions`` (a Zensical site).
+    """
+    found, options = _entry(config.get("plugins"), (PLUGIN_NAME,))
+    if found:
+        return found, options
+    return _entry(config.get("markdown_extensions"), EXTENSION_NAMES)
 
 
 # --- where a key is written, for diagnostics that point at mkdocs.yml ---------------------
@@ -198,21 +224,33 @@ def _top_key_line(text: str, key: str) -> int:
     return (_key_line(root, key) if root is not None else None) or 1
 
 
-def _plugin_node(root: yaml.Node) -> tuple[yaml.Node | None, int | None]:
-    """The node of the plugin's options (None when written as a bare name) and the entry's line."""
-    plugins = _child(root, "plugins")
-    if isinstance(plugins, yaml.MappingNode):
-        line = _key_line(plugins, PLUGIN_NAME)
-        return _child(plugins, PLUGIN_NAME), line
-    if isinstance(plugins, yaml.SequenceNode):
-        for entry in plugins.value:
-            if isinstance(entry, yaml.ScalarNode) and entry.value == PLUGIN_NAME:
+def _entry_node(root: yaml.Node, key: str, names: tuple[str, ...]) -> tuple[yaml.Node | None, int | None]:
+    """The node of an entry's options under ``key`` (None when written as a bare name) and its line."""
+    entries = _child(root, key)
+    if isinstance(entries, yaml.MappingNode):
+        for name in names:
+            line = _key_line(entries, name)
+            if line is not None:
+                return _child(entries, name), line
+    if isinstance(entries, yaml.SequenceNode):
+        for entry in entries.value:
+            if isinstance(entry, yaml.ScalarNode) and entry.value in names:
                 return None, int(entry.start_mark.line) + 1
             if isinstance(entry, yaml.MappingNode):
-                line = _key_line(entry, PLUGIN_NAME)
-                if line is not None:
-                    return _child(entry, PLUGIN_NAME), line
+                for name in names:
+                    line = _key_line(entry, name)
+                    if line is not None:
+                        return _child(entry, name), line
     return None, None
+
+
+def _plugin_node(root: yaml.Node) -> tuple[yaml.Node | None, int | None]:
+    """The node of the plugin's options (None when written as a bare name) and the entry's line;
+    without a plugin entry, the Markdown extension's entry (a Zensical site)."""
+    node, line = _entry_node(root, "plugins", (PLUGIN_NAME,))
+    if line is None:
+        node, line = _entry_node(root, "markdown_extensions", EXTENSION_NAMES)
+    return node, line
 
 
 def _option_line(text: str, key: str) -> tuple[int | None, bool]:
@@ -273,7 +311,10 @@ def parse_settings(text: str, config_path: Path, read: ReadFile) -> Settings | l
     display = sources[0].display
     found, options = plugin_options(document)
     if not found:
-        raise UsageError(f"{display}: no '{PLUGIN_NAME}' entry under 'plugins'; add the plugin to use this command")
+        raise UsageError(
+            f"{display}: no '{PLUGIN_NAME}' entry under 'plugins' (nor '{EXTENSION_NAMES[0]}' under "
+            "'markdown_extensions'); add the plugin to use this command"
+        )
     if options is None:
         options = {}
     if not isinstance(options, Mapping):
@@ -317,7 +358,16 @@ def parse_settings(text: str, config_path: Path, read: ReadFile) -> Settings | l
         warnings=found_warnings,
         risks_dir_line=risks_dir_line,
         risks_dir_file=risks_dir_file,
+        prefix=str(config.prefix).strip("/"),
+        chart_format=str(config.chart_format),
+        issue_url=issue_url_pattern(config.issue_url, _text_or_none(document.get("repo_url"))),
+        docs_dir_setting=str(document.get("docs_dir") or "docs"),
+        use_directory_urls=document.get("use_directory_urls") is not False,
     )
+
+
+def _text_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def missing_risks_dir(settings: Settings) -> Diagnostic:
