@@ -104,16 +104,26 @@ def build(
     site_dir: Path | None = None,
     env: dict[str, str] | None = None,
     dirty: bool = False,
+    host: str = "mkdocs",
 ) -> Built:
-    """Run the real ``mkdocs build`` as a user would, in a subprocess."""
+    """Run the real ``mkdocs build`` (or ``host build``: ``properdocs``, ``zensical``) as a user would."""
     site = site_dir or root / "site"
-    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(config_file or root / "mkdocs.yml"), "-d", str(site)]
+    command = [sys.executable, "-m", host, "build", "-f", str(config_file or root / "mkdocs.yml")]
+    if host == "zensical":
+        # Zensical builds into site_dir (no -d) and keeps a page cache in .cache: --clean, so every test
+        # build renders every page, as a fresh CI checkout does.
+        if site != root / "site":
+            raise ValueError("Zensical builds into <root>/site")
+        command.append("--clean")
+    else:
+        command += ["-d", str(site)]
     if strict:
         command.append("--strict")
     if dirty:
         command.append("--dirty")
     environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": FIXED_EPOCH, **(env or {})}
-    result = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=300, check=False)
+    cwd = root if host == "zensical" else None  # Zensical's page cache lives beside mkdocs.yml
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=environment, timeout=300, check=False)
     return Built(root, site, result.returncode, result.stdout + result.stderr)
 
 
