@@ -45,9 +45,14 @@ def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Run:
     return Run(result.returncode, result.stdout, result.stderr)
 
 
-def git(root: Path, *args: str) -> str:
+def git(root: Path, *args: str, env: dict[str, str] | None = None) -> str:
     result = subprocess.run(
-        ["git", *args], cwd=root, capture_output=True, text=True, env={**os.environ, **GIT_ENV}, check=True
+        ["git", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **GIT_ENV, **(env or {})},
+        check=True,
     )
     return result.stdout
 
@@ -57,9 +62,14 @@ def init_repo(root: Path) -> None:
     git(root, "init", "-q", "-b", "main")
 
 
-def commit_all(root: Path, message: str, tag: str | None = None) -> str:
+def commit_all(root: Path, message: str, tag: str | None = None, *, date: str | None = None, author: str = "") -> str:
+    """Commit everything; ``date`` (ISO 8601) fixes both the author and committer dates."""
     git(root, "add", "-A")
-    git(root, "commit", "-q", "--allow-empty", "-m", message)
+    options = [f"--date={date}"] if date else []
+    if author:
+        options.append(f"--author={author} <{author.lower().replace(' ', '.')}@example.com>")
+    environment = {"GIT_COMMITTER_DATE": date} if date else {}
+    git(root, "commit", "-q", "--allow-empty", "-m", message, *options, env=environment)
     if tag:
         git(root, "tag", tag)
     return git(root, "rev-parse", "HEAD").strip()

@@ -57,7 +57,7 @@ SPEC_CODES = [
     "score-mismatch",
     "config-error",
 ]
-EXTRA_CODES = ["duplicate-key", "unreadable", "symlink-outside", "config-warning"]
+EXTRA_CODES = ["duplicate-key", "unreadable", "symlink-outside", "config-warning", "review-stale"]
 
 
 def copy_example(root: Path) -> Path:

@@ -58,6 +58,8 @@ class RiskRegisterConfig(base.Config):
     nav_risk_pages = Kind(int, default=100)
     # The register page's chart: the SVG matrix, the reference's Mermaid chart, or both (docs/charts.md).
     chart_format = OneOf(("svg", "mermaid", "both"), default="both")
+    # The register's history read from git (docs/history.md): auto reads it where git has it.
+    history = OneOf(("auto", True, False), default=False)
 
     def validate(self) -> tuple[base.ConfigErrors, base.ConfigWarnings]:
         failed, warnings = super().validate()

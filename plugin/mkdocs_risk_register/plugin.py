@@ -20,9 +20,12 @@ from mkdocs.utils.templates import TemplateContext
 from .config import RiskRegisterConfig, issue_url_pattern, model_settings
 from .deferred import MIN_SIZE, PLACEHOLDER, Deferred, defer
 from .diagnostics import ConfigError
+from .gitlog import HistoryReader, Unavailable
+from .history import History, key_line, with_history
 from .model import Model, model_from_settings
 from .nav import arrange
 from .register import FileCache, build_date_from_env, load_register
+from .risk import Risk
 from .views.site import SiteLayout
 from .views.site_files import ChartFormat, GeneratedSite, RenderOptions, generate_site
 
@@ -51,6 +54,7 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
         # Risk pages rendered ahead of MkDocs reading them: source path -> Markdown.
         self.risk_sources: dict[str, str] = {}
         self.render_ahead = True
+        self.history_reader = HistoryReader()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps one plugin instance across `mkdocs serve` rebuilds,
@@ -58,6 +62,7 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
         self.cache = FileCache() if command == "serve" else None
         # A --dirty build reads only the pages of changed files: render those on demand.
         self.render_ahead = not dirty
+        self.history_reader = HistoryReader()  # kept: a rebuild reads only what new commits brought
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.base_dir = Path(config.config_file_path or ".").resolve().parent
@@ -91,6 +96,9 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
         )
         if self.cache is not None:
             log.debug(f"{self.cache.checked} of {len(self.cache.results)} risk files read again")
+        history = self._read_history()
+        if history is not None:
+            register = with_history(register, history, self._reviewed_line)
         for problem in register.problems:
             log.warning(problem.format())
         layout = SiteLayout(self.config.prefix.strip("/"), config.use_directory_urls)
@@ -98,7 +106,7 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
             issue_url=issue_url_pattern(self.config.issue_url, config.repo_url),
             chart_format=cast(ChartFormat, self.config.chart_format),  # a config Choice of these names
         )
-        self.site = generate_site(register, layout, options)
+        self.site = generate_site(register, layout, options, history)
 
         self.deferred = {}
         top = layout.src("top.md")
@@ -137,6 +145,31 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
             else:
                 files.append(file)
         return files
+
+    def _read_history(self) -> History | None:
+        """The register's history from git; None (with one line in the log) when there is none to read."""
+        if self.config.history is False:
+            return None
+        assert self.model is not None
+        history = self.history_reader.read(self.risks_dir, self.model)
+        if isinstance(history, Unavailable):
+            # An info line under `auto`: a shallow CI checkout must keep passing --strict.
+            say = log.warning if self.config.history is True else log.info
+            say(f"history not read: {history.reason}")
+            return None
+        for unreadable in history.unreadable:
+            log.info(unreadable.format(self._shown(unreadable.path)))
+        return history
+
+    def _shown(self, path_in_risks_dir: str) -> str:
+        return Path(os.path.relpath(self.risks_dir / path_in_risks_dir, self.base_dir)).as_posix()
+
+    def _reviewed_line(self, risk: Risk) -> int:
+        try:
+            text = (self.base_dir / risk.source).read_text(encoding="utf-8-sig", errors="replace")
+        except OSError:
+            return 1
+        return key_line(text, "reviewed")
 
     def _add(self, files: Files, file: File) -> None:
         existing = files.get_file_from_path(file.src_uri)

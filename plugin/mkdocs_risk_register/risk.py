@@ -32,6 +32,8 @@ class Risk:
     rank: int | None = None
     next_review: date | None = None
     overdue: bool = False
+    # From the git history (history.py): the date of the last commit that changed the risk's file.
+    last_changed: date | None = None
 
     @property
     def active(self) -> bool:

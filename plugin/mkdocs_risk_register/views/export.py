@@ -36,6 +36,7 @@ def risk_to_dict(risk: Risk) -> dict[str, Any]:
         "next_review": risk.next_review.isoformat() if risk.next_review else None,
         "overdue": risk.overdue,
         "source": risk.source,
+        "last_changed": risk.last_changed.isoformat() if risk.last_changed else None,
     }
 
 

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
 
+from ..history import History
 from ..register import Register
 from ..risk import Risk
 from .export import register_to_csv, register_to_json
+from .history_data import history_to_json
 from .mermaid import mermaid_block, quadrant_chart
 from .pages import monitoring_page, register_page, risk_page, top_page
 from .site import SiteLayout, page_name
@@ -97,7 +99,9 @@ def register_chart(register: Register, svg_figure: str, chart_format: ChartForma
     )
 
 
-def generate_site(register: Register, layout: SiteLayout, options: RenderOptions | None = None) -> GeneratedSite:
+def generate_site(
+    register: Register, layout: SiteLayout, options: RenderOptions | None = None, history: History | None = None
+) -> GeneratedSite:
     options = options or RenderOptions()
     matrix = matrix_layout(register.risks, register.model)
     counted = register.active_count > REGISTER_CHART_MARKERS  # charts count risks per cell, not a dot each
@@ -113,5 +117,7 @@ def generate_site(register: Register, layout: SiteLayout, options: RenderOptions
     pages[layout.src("risks.json")] = register_to_json(register)
     pages[layout.src("risks.csv")] = register_to_csv(register)
     pages[layout.src(MATRIX_FILE)] = svg_file
+    if history is not None:
+        pages[layout.src("history.json")] = history_to_json(history)
     risk_pages = {layout.risk_src(risk.id): risk for risk in register.risks}
     return GeneratedSite(register, layout, options, pages, risk_pages, matrix)

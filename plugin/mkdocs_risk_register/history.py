@@ -1,0 +1,417 @@
+"""A register's history: the commits that touched its risk files, replayed into change records.
+
+Pure: the git adapter (``gitlog.py``) lists the commits and reads the blobs; this
+module turns them into what each risk looked like after each commit and what
+changed. Risks are followed by id, not by file name, so a renamed or moved file
+carries its risk's history with it. A file that cannot be read as a risk in
+some commit is reported for that commit and leaves the risk as it was before,
+so one broken commit neither removes the risk nor stops the history.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .diagnostics import Diagnostic
+from .loader import FrontMatterValue, is_risk_path, parse_file
+from .model import Model
+from .naming import natural_key
+from .register import Register
+from .risk import Risk
+from .validate import validate
+
+Value = str | int | None
+
+# The fields a change record names, in the order a commit's records list them.
+FIELDS = (
+    "title",
+    "category",
+    "probability",
+    "impact",
+    "score",
+    "residual",
+    "status",
+    "owner",
+    "treatment",
+    "acceptance",
+    "reviewed",
+)
+ADDED, REMOVED = "added", "removed"
+ASSESSMENT = frozenset({"probability", "impact", "status"})
+"""Changes that call for a new review (the ``review-stale`` rule)."""
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One file a commit added, changed or deleted (paths relative to the risks folder)."""
+
+    path: str
+    blob: str | None
+    """The new content's object id; None when the commit deleted the file."""
+
+
+@dataclass(frozen=True)
+class Commit:
+    id: str
+    timestamp: int
+    """Committer date, seconds since 1970 (UTC)."""
+    author: str
+    files: tuple[FileChange, ...]
+
+    @property
+    def date(self) -> str:
+        return dt.datetime.fromtimestamp(self.timestamp, dt.timezone.utc).date().isoformat()
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field of one risk changed by one commit: a line of history.json."""
+
+    date: str
+    commit: str
+    author: str
+    id: str
+    field: str
+    old: Value
+    new: Value
+
+    def to_dict(self) -> dict[str, Value]:
+        return {
+            "date": self.date,
+            "commit": self.commit,
+            "author": self.author,
+            "id": self.id,
+            "field": self.field,
+            "from": self.old,
+            "to": self.new,
+        }
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A file that could not be read as a risk at one commit."""
+
+    commit: str
+    date: str
+    path: str
+    message: str
+
+    def format(self, shown_path: str) -> str:
+        return (
+            f"{shown_path}: at commit {self.commit[:12]} ({self.date}) the file is not a valid risk "
+            f"({self.message}); its history carries on from its previous version"
+        )
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A risk as one version of its file had it: the compared fields and what the charts need."""
+
+    id: str
+    values: tuple[Value, ...]
+    """One value per name of FIELDS."""
+    active: bool
+    band: str
+
+    def get(self, name: str) -> Value:
+        return self.values[FIELDS.index(name)]
+
+
+@dataclass(frozen=True)
+class ScorePoint:
+    """A risk's score (and residual score) from a date on; ``score`` None while the risk was gone."""
+
+    date: str
+    commit: str
+    score: int | None
+    residual: int | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class RegisterPoint:
+    """The active risks per band, and the total of their scores, after the last commit of a date."""
+
+    date: str
+    bands: tuple[int, ...]
+    """Counts in the model's band order."""
+    total: int
+
+
+@dataclass
+class History:
+    head: str | None
+    changes: list[Change] = field(default_factory=list)
+    """Oldest first; within a commit by id in natural order, then in the order of FIELDS."""
+    unreadable: list[Unreadable] = field(default_factory=list)
+    last_changed: dict[str, str] = field(default_factory=dict)
+    """Risk id -> date of the last commit that changed its file."""
+    timelines: dict[str, list[ScorePoint]] = field(default_factory=dict)
+    register_points: list[RegisterPoint] = field(default_factory=list)
+
+    def of(self, risk_id: str) -> list[Change]:
+        return [change for change in self.changes if change.id == risk_id]
+
+
+# --- reading one version of a file ------------------------------------------------------------
+
+
+def _raw_text(value: FrontMatterValue | None) -> str | None:
+    """A front-matter value the model does not validate (yet), as one line of text."""
+    if value is None or value.value is None:
+        return None
+    raw = value.value
+    if isinstance(raw, Mapping):
+        return ", ".join(f"{key}: {_plain(item)}" for key, item in raw.items())
+    return _plain(raw)
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(_plain(item) for item in value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return " ".join(str(value).split())
+
+
+def _residual_score(value: FrontMatterValue | None, model: Model) -> int | None:
+    """The score of ``residual: {probability, impact}`` under the model; None when absent or unusable."""
+    if value is None or not isinstance(value.value, Mapping):
+        return None
+    probability = model.probability.find(str(value.value.get("probability", "")))
+    impact = model.impact.find(str(value.value.get("impact", "")))
+    if probability is None or impact is None:
+        return None
+    return model.score(probability, impact)
+
+
+def read_snapshot(path: str, data: bytes, model: Model) -> Snapshot | str:
+    """One version of a risk file as a :class:`Snapshot`, or why it is not a valid risk."""
+    parsed, problems = parse_file(path, data)
+    if parsed is not None:
+        risk, more = validate(parsed, model)
+        problems = problems + more
+        if risk is not None:
+            fields = parsed.fields
+            values: dict[str, Value] = {
+                "title": risk.title,
+                "category": risk.category,
+                "probability": risk.probability.name,
+                "impact": risk.impact.name,
+                "score": risk.score,
+                "residual": _residual_score(fields.get("residual"), model),
+                "status": risk.status.name,
+                "owner": risk.owner_text,
+                "treatment": _raw_text(fields.get("treatment")),
+                "acceptance": _raw_text(fields.get("acceptance")),
+                "reviewed": risk.reviewed.isoformat() if risk.reviewed else None,
+            }
+            return Snapshot(risk.id, tuple(values[name] for name in FIELDS), risk.active, risk.band.name)
+    errors = [p for p in problems if p.severity == "error"]
+    return f"{errors[0].message} [{errors[0].code}]" if errors else "not a risk"
+
+
+# --- replaying commits ------------------------------------------------------------------------
+
+
+@dataclass
+class Replay:
+    """The register's state commit after commit; kept between builds to parse each blob once."""
+
+    model: Model
+    snapshots: dict[str, Snapshot | str] = field(default_factory=dict)
+    """Blob id -> what that content reads as; content-addressed, so it never goes stale."""
+
+    def run(self, commits: Iterable[Commit], read: Callable[[list[str]], Mapping[str, bytes]]) -> History:
+        """Replay ``commits`` (oldest first); ``read`` returns the contents of blob ids not read before."""
+        commits = list(commits)
+        wanted = sorted(
+            {f.blob for c in commits for f in c.files if f.blob is not None and f.blob not in self.snapshots}
+        )
+        # A blob's first path names it in messages; the content alone decides what it reads as.
+        first_path: dict[str, str] = {}
+        for commit in commits:
+            for change in commit.files:
+                if change.blob is not None:
+                    first_path.setdefault(change.blob, change.path)
+        contents = read(wanted)
+        for blob in wanted:
+            data = contents.get(blob)
+            self.snapshots[blob] = (
+                read_snapshot(first_path[blob], data, self.model) if data is not None else "cannot read the file"
+            )
+        return _State(self.model).replay(commits, self.snapshots)
+
+
+@dataclass
+class _State:
+    model: Model
+    at_path: dict[str, Snapshot] = field(default_factory=dict)
+    paths_of: dict[str, set[str]] = field(default_factory=dict)
+    current: dict[str, Snapshot] = field(default_factory=dict)
+
+    def replay(self, commits: list[Commit], snapshots: Mapping[str, Snapshot | str]) -> History:
+        history = History(commits[-1].id if commits else None)
+        band_index = {band.name: index for index, band in enumerate(self.model.bands)}
+        counts = [0] * len(self.model.bands)
+        total = 0
+        for commit in commits:
+            date = commit.date
+            touched: set[str] = set()
+            for change in commit.files:
+                before = self.at_path.get(change.path)
+                after: Snapshot | None = None
+                if change.blob is not None:
+                    read = snapshots[change.blob]
+                    if isinstance(read, str):
+                        history.unreadable.append(Unreadable(commit.id, date, change.path, read))
+                        if before is not None:
+                            history.last_changed[before.id] = date
+                        continue  # the risk stays as its last readable version had it
+                    after = read
+                if before is not None:
+                    self._leave(change.path, before)
+                    touched.add(before.id)
+                    history.last_changed[before.id] = date
+                if after is not None:
+                    self.at_path[change.path] = after
+                    self.paths_of.setdefault(after.id, set()).add(change.path)
+                    touched.add(after.id)
+                    history.last_changed[after.id] = date
+            for risk_id in sorted(touched, key=natural_key):
+                old = self.current.get(risk_id)
+                paths = self.paths_of.get(risk_id)
+                # Two files with one id: the first by path is the risk, as in the register.
+                new = self.at_path[min(paths)] if paths else None
+                if old == new:
+                    continue
+                history.changes.extend(_compare(commit, date, risk_id, old, new))
+                for snapshot, sign in ((old, -1), (new, 1)):
+                    if snapshot is not None and snapshot.active:
+                        counts[band_index[snapshot.band]] += sign
+                        total += sign * int(snapshot.get("score") or 0)
+                if new is None:
+                    del self.current[risk_id]
+                else:
+                    self.current[risk_id] = new
+                score = new.get("score") if new else None
+                residual = new.get("residual") if new else None
+                point = ScorePoint(
+                    date,
+                    commit.id,
+                    score if isinstance(score, int) else None,
+                    residual if isinstance(residual, int) else None,
+                    bool(new and new.active),
+                )
+                history.timelines.setdefault(risk_id, []).append(point)
+            if touched:
+                register_point = RegisterPoint(date, tuple(counts), total)
+                if history.register_points and history.register_points[-1].date == date:
+                    history.register_points[-1] = register_point  # the state at the end of the day
+                else:
+                    history.register_points.append(register_point)
+        return history
+
+    def _leave(self, path: str, snapshot: Snapshot) -> None:
+        del self.at_path[path]
+        paths = self.paths_of[snapshot.id]
+        paths.discard(path)
+        if not paths:
+            del self.paths_of[snapshot.id]
+
+
+def _compare(commit: Commit, date: str, risk_id: str, old: Snapshot | None, new: Snapshot | None) -> list[Change]:
+    def change(name: str, before: Value, after: Value) -> Change:
+        return Change(date, commit.id, commit.author, risk_id, name, before, after)
+
+    if old is None and new is not None:
+        return [change(ADDED, None, str(new.get("title")))]
+    if new is None and old is not None:
+        return [change(REMOVED, str(old.get("title")), None)]
+    assert old is not None and new is not None
+    return [
+        change(name, before, after)
+        for name, before, after in zip(FIELDS, old.values, new.values, strict=True)
+        if before != after
+    ]
+
+
+def risk_paths(files: Iterable[FileChange], folder: str) -> tuple[FileChange, ...]:
+    """The changes to risk files, by the discovery rules, with paths relative to the risks folder."""
+    prefix = folder.rstrip("/") + "/" if folder else ""
+    kept = []
+    for change in files:
+        if not change.path.startswith(prefix):
+            continue
+        relative = change.path[len(prefix) :]
+        if is_risk_path(relative):
+            kept.append(FileChange(relative, change.blob))
+    return tuple(kept)
+
+
+# --- what the register reads from the history -------------------------------------------------
+
+
+def stale_reviews(history: History, reviewed: Mapping[str, dt.date | None]) -> dict[str, Change]:
+    """Risks whose probability, impact or status a commit changed after their ``reviewed`` date,
+    in a commit that left ``reviewed`` as it was: risk id -> the latest such change.
+
+    ``reviewed`` holds the risks to check (active risks with a review date).
+    """
+    reviewed_in: set[tuple[str, str]] = {(c.commit, c.id) for c in history.changes if c.field == "reviewed"}
+    stale: dict[str, Change] = {}
+    for change in history.changes:
+        last_review = reviewed.get(change.id)
+        if (
+            last_review is not None
+            and change.field in ASSESSMENT
+            and change.date > last_review.isoformat()
+            and (change.commit, change.id) not in reviewed_in
+        ):
+            stale[change.id] = change
+    return stale
+
+
+def with_history(register: Register, history: History, reviewed_line: Callable[[Risk], int]) -> Register:
+    """The register with each risk's ``last_changed`` date and the ``review-stale`` warnings.
+
+    ``reviewed_line`` gives the line of a risk's ``reviewed`` key, where the warning points.
+    """
+    checked = {risk.id: risk.reviewed for risk in register.risks if risk.active and risk.reviewed}
+    stale = stale_reviews(history, checked)
+    problems = list(register.problems)
+    risks = []
+    for risk in register.risks:
+        changed = history.last_changed.get(risk.id)
+        copy = object.__new__(Risk)  # as Risk.scheduled: replace() is slow by the thousand
+        copy.__dict__.update(risk.__dict__, last_changed=dt.date.fromisoformat(changed) if changed else None)
+        risks.append(copy)
+        change = stale.get(risk.id)
+        if change is not None:
+            problems.append(
+                Diagnostic(
+                    risk.source,
+                    reviewed_line(risk),
+                    "warning",
+                    f"reviewed {checked[risk.id].isoformat()}, but commit {change.commit[:12]} ({change.date}, "
+                    f"{change.author}) changed its {change.field} from '{change.old}' to '{change.new}' after that; "
+                    "review the risk and update 'reviewed'",
+                    "review-stale",
+                )
+            )
+    problems.sort(key=lambda p: (p.path, p.line))
+    return dataclasses.replace(register, risks=tuple(risks), problems=tuple(problems))
+
+
+def key_line(text: str, key: str) -> int:
+    """The line of a top-level front-matter key in a risk file's text (the opening ``---`` is line 1); 1 if absent."""
+    for number, line in enumerate(text.splitlines()[1:], start=2):
+        if line.rstrip() in ("---", "..."):
+            break
+        if line.startswith(key) and line[len(key) :].lstrip(" ").startswith(":"):
+            return number
+    return 1
