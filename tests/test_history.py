@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.cli_helpers import commit_all, git, init_repo
-from tests.helpers import Built, build, risk_file, write_project
+from tests.cli_helpers import commit_all, git, init_repo, run_cli
+from tests.helpers import Built, build, risk_file, table_with_header, write_project
 
 DAY = "T12:00:00+00:00"
 
@@ -191,3 +191,147 @@ def test_same_commit_gives_the_same_site_from_any_clone_and_date(story: Path, tm
     history = [(site / "risk-register" / "history.json").read_bytes() for site in sites]
     assert history[0] == history[1] and len(history[0]) > 100
     shutil.rmtree(tmp_path / "one")
+
+
+# --- pages ---------------------------------------------------------------------------------------
+
+
+def test_risk_page_has_a_score_chart_and_a_table_of_changes(built: Built, story: Path) -> None:
+    page = built.page("risk-register/RSK-2/")
+    section = page[page.index('id="history"') :]
+    svg = section[section.index("<svg") : section.index("</svg>")]
+    assert "<title" in svg and "RSK-2: score over time" in svg and "<desc" in svg
+    assert "<script" not in svg and "on" + "click" not in svg
+    # The text alternative: Low/Low scores 1, gone on 02-01, back at 4 (Medium/Low), then 6 (Medium/Medium).
+    assert (
+        "Score of RSK-2 over time: 1 from 2026-01-05, removed on 2026-02-01, 4 from 2026-02-10, 6 from 2026-02-12."
+        in (section)
+    )
+    rows = table_with_header(section, "Date")
+    assert rows[0] == ["Date", "Author", "Commit", "Field", "Change"]
+    # Newest commit first; a commit's fields in their order.
+    assert [row[3:] for row in rows[1:]] == [
+        ["impact", "Low → Medium"],
+        ["score", "4 → 6"],
+        ["reviewed", "— → 2026-02-11"],
+        ["added", "— → Network outage"],
+        ["removed", "Network outage → —"],
+        ["added", "— → Network outage"],
+    ]
+    assert rows[1][2] == commits(story)["worse, reviewed"][:7]
+
+
+def test_commit_links_follow_repo_url(story: Path, tmp_path: Path) -> None:
+    clone = tmp_path / "linked"
+    git(tmp_path, "clone", "-q", story.as_uri(), str(clone))
+    config = clone / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "repo_url: https://github.com/acme/register\n", "utf-8")
+    result = build(clone)
+    assert result.returncode == 0, result.log
+    merge = commits(story)["Merge pull request #7 from feature"]
+    assert f'href="https://github.com/acme/register/commit/{merge}"' in result.page("risk-register/RSK-1/")
+    assert f'href="https://github.com/acme/register/commit/{merge}"' in result.page("risk-register/changes/")
+
+
+def test_changes_page_newest_first_by_month_with_charts(built: Built) -> None:
+    page = built.page("risk-register/changes/")
+    assert page.count("<svg") == 2 and "Active risks by band" in page and "Total score of active risks" in page
+    february = table_with_header(page[page.index('id="2026-02"') :], "Date")
+    january = table_with_header(page[page.index('id="2026-01"') :], "Date")
+    assert page.index('id="2026-02"') < page.index('id="2026-01"')
+    assert [row[:4] for row in february[1:]] == [
+        ["2026-02-12", "RSK-2", "Network outage", "re-scored 4 → 6"],
+        ["2026-02-10", "RSK-2", "Network outage", "added"],
+        ["2026-02-05", "RSK-1", "Tenant data leak", "owner Team → Data Team"],
+        ["2026-02-01", "RSK-2", "Network outage", "removed"],
+    ]
+    assert [row[:4] for row in january[1:]] == [
+        ["2026-01-25", "RSK-3", "Vendor lock-in", "closed (Open → Closed)"],
+        ["2026-01-11", "RSK-1", "Tenant data leak", "re-scored 9 → 8"],
+        ["2026-01-05", "RSK-1", "Tenant data leak", "added"],
+        ["2026-01-05", "RSK-2", "Network outage", "added"],
+        ["2026-01-05", "RSK-3", "Vendor lock-in", "added"],
+    ]
+    # Active risks per band at the end of each day with a change. Scores: RSK-1 9 (Urgent) then 8 (Urgent);
+    # RSK-2 1 (Accept), gone, 4 then 6 (Proactive); RSK-3 6 (Proactive), closed on 01-25.
+    data = table_with_header(page, "Date")
+    assert data[0] == ["Date", "Urgent", "Proactive", "Accept", "Total score"]
+    assert data[1:] == [
+        ["2026-02-12", "1", "1", "0", "14"],
+        ["2026-02-10", "1", "1", "0", "12"],
+        ["2026-02-05", "1", "0", "0", "8"],
+        ["2026-02-01", "1", "0", "0", "8"],
+        ["2026-01-25", "1", "0", "1", "9"],
+        ["2026-01-15", "1", "1", "1", "15"],
+        ["2026-01-11", "1", "1", "1", "15"],
+        ["2026-01-05", "1", "1", "1", "16"],
+    ]
+
+
+def test_no_history_says_why_on_the_changes_page(tmp_path: Path) -> None:
+    write_project(tmp_path, {"RSK-1.md": risk_file("RSK-1")}, plugin={"history": "auto"})
+    result = build(tmp_path)
+    assert "History unavailable" in result.page("risk-register/changes/")
+    assert "not in a git work tree" in result.page("risk-register/changes/")
+    assert json.loads((result.site / "risk-register" / "history.json").read_text("utf-8")) == []
+
+
+# --- command line --------------------------------------------------------------------------------
+
+
+def test_report_since_a_date_in_json(story: Path) -> None:
+    run = run_cli("report", "--since", "2026-01-20", "--format", "json", cwd=story)
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    ids = commits(story)
+    # From 2026-01-20 on: RSK-3 closed (01-25), RSK-2 removed (02-01) and added (02-10) and re-scored 4 -> 6
+    # (02-12) with a review; RSK-1 re-owned by the merge (02-05). RSK-1's re-score (01-11) is before.
+    assert [(c["id"], c["from"], c["to"]) for c in data["closed"]] == [("RSK-3", "Open", "Closed")]
+    assert [c["id"] for c in data["removed"]] == ["RSK-2"] and [c["id"] for c in data["added"]] == ["RSK-2"]
+    assert [(c["id"], c["from"], c["to"]) for c in data["rescored"]] == [("RSK-2", 4, 6)]
+    assert [(c["id"], c["commit"]) for c in data["reowned"]] == [("RSK-1", ids["Merge pull request #7 from feature"])]
+    assert [(c["id"], c["to"]) for c in data["reviews_done"]] == [("RSK-2", "2026-02-11")]
+    # Build date 2026-03-01 (the tests' SOURCE_DATE_EPOCH). RSK-1 (Urgent, every 7 days) reviewed 01-06: due 01-13;
+    # RSK-2 (Proactive, 7 days) reviewed 02-11: due 02-18. Both overdue; RSK-3 is closed.
+    assert [(r["id"], r["next_review"]) for r in data["reviews_overdue"]] == [
+        ("RSK-1", "2026-01-13"),
+        ("RSK-2", "2026-02-18"),
+    ]
+
+
+def test_report_between_revisions_in_markdown(story: Path) -> None:
+    ids = commits(story)
+    run = run_cli("report", "--since", ids["first risks"], "--until", ids["fixed and closed"], cwd=story)
+    assert run.returncode == 0, run.stderr
+    sections = run.stdout.split("\n## ")
+    rescored = next(s for s in sections if s.startswith("Re-scored"))
+    assert "| 2026-01-11 | RSK\\-1 | Tenant data leak | 9 | 8 | Alice |" in rescored
+    closed = next(s for s in sections if s.startswith("Risks closed"))
+    assert "RSK\\-3" in closed
+    added = next(s for s in sections if s.startswith("Risks added"))
+    assert "None." in added  # the first commit itself is not in the period
+    # Overdue counted on the last commit's date, 2026-01-25: RSK-1's review was due 2026-01-13.
+    overdue = next(s for s in sections if s.startswith("Reviews overdue"))
+    assert "RSK\\-1" in overdue and "2026\\-01\\-13" in overdue
+
+
+def test_report_outside_git_and_bad_revision_exit_2(story: Path, tmp_path: Path) -> None:
+    write_project(tmp_path, {"RSK-1.md": risk_file("RSK-1")})
+    outside = run_cli("report", "--since", "2026-01-01", cwd=tmp_path)
+    assert outside.returncode == 2 and "not inside a git repository" in outside.stderr
+    unknown = run_cli("report", "--since", "no-such-tag", cwd=story)
+    assert unknown.returncode == 2 and "unknown revision 'no-such-tag'" in unknown.stderr
+    assert "Traceback" not in outside.stderr + unknown.stderr
+
+
+def test_export_at_a_revision(story: Path) -> None:
+    ids = commits(story)
+    status_before = git(story, "status", "--porcelain")
+    run = run_cli("export", "--at", ids["delete"], cwd=story)
+    assert run.returncode == 0, run.stderr
+    risks = {r["id"]: (r["score"], r["status"]) for r in json.loads(run.stdout)["risks"]}
+    # After "delete": RSK-2 gone, RSK-1 re-scored to 8, RSK-3 closed at 6 (Medium, Medium).
+    assert risks == {"RSK-1": (8, "Open"), "RSK-3": (6, "Closed")}
+    assert git(story, "status", "--porcelain") == status_before  # nothing checked out
+    missing = run_cli("export", "--at", "nope", cwd=story)
+    assert missing.returncode == 2 and "unknown revision 'nope'" in missing.stderr

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TextIO, cast
 
 from . import render
+from .cli_history import add_report_parser, register_at_revision, report_text
 from .diagnostics import ConfigError, Diagnostic, printable
 from .diff import Side, compare, to_json, to_markdown
 from .gitsource import GitError, Repository, register_at, settings_at
@@ -74,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", parents=[config_option], help="the register as JSON or CSV")
     export.add_argument("--format", choices=("json", "csv"), default="json", help="output format")
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    export.add_argument("--at", metavar="REV", help="the register as it was at a git revision (branch, tag, commit)")
 
     render = commands.add_parser(
         "render",
@@ -86,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 when the files on disk differ from what it writes"
     )
+    add_report_parser(commands, config_option)
     return parser
 
 
@@ -282,15 +285,18 @@ def run_diff(args: argparse.Namespace, stdout: TextIO) -> int:
 
 def run_export(args: argparse.Namespace, stdout: TextIO) -> int:
     settings, problems = _settings_or_problems(args.config_file)
-    if settings is not None and not settings.risks_dir.is_dir():
+    if settings is not None and args.at is None and not settings.risks_dir.is_dir():
         problems.append(missing_risks_dir(settings))
     if settings is None or any(p.severity == "error" for p in problems):
         for problem in problems:
             print(problem.format(), file=sys.stderr)
         return PROBLEMS
-    register = load_register(
-        settings.risks_dir, settings.model, base_dir=settings.base_dir, max_file_size=settings.max_file_size
-    )
+    if args.at is not None:
+        register = register_at_revision(settings, args.at)
+    else:
+        register = load_register(
+            settings.risks_dir, settings.model, base_dir=settings.base_dir, max_file_size=settings.max_file_size
+        )
     # As in `mkdocs build`: problems are reported (here on stderr) and listed in the data.
     for problem in [*problems, *register.problems]:
         print(problem.format(), file=sys.stderr)
@@ -359,7 +365,20 @@ def run_render(args: argparse.Namespace, stdout: TextIO) -> int:
     return OK
 
 
-COMMANDS = {"check": run_check, "diff": run_diff, "export": run_export, "render": run_render}
+# --- report ------------------------------------------------------------------------------------
+
+
+def run_report(args: argparse.Namespace, stdout: TextIO) -> int:
+    settings, problems = _settings_or_problems(args.config_file)
+    if settings is None:
+        for problem in problems:
+            print(problem.format(), file=sys.stderr)
+        return PROBLEMS
+    _write(report_text(settings, args.since, args.until, args.format), args.output, stdout)
+    return OK
+
+
+COMMANDS = {"check": run_check, "diff": run_diff, "export": run_export, "render": run_render, "report": run_report}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,11 +13,12 @@ merge puts the pull request's own commits on the chain.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .gitsource import Repository, _git
-from .history import Commit, FileChange, History, Replay, risk_paths
+from .history import Commit, FileChange, History, Replay, Unavailable, risk_paths
 from .model import Model
 
 LOG_FORMAT = "%x01%H%x00%ct%x00%aN"
@@ -27,22 +28,16 @@ FIX_SHALLOW = "fetch the whole history (with actions/checkout: 'fetch-depth: 0')
 
 
 @dataclass(frozen=True)
-class Unavailable:
-    """Why a build has no history, in words for the build log and the changes page."""
-
-    reason: str
-
-
-@dataclass(frozen=True)
 class Head:
     repository: Repository
     commit: str
 
 
-def find_head(folder: Path) -> Head | Unavailable:
-    """The repository holding ``folder`` and its HEAD commit, or why there is no history to read."""
+def find_head(folder: Path, revision: str = "HEAD") -> Head | Unavailable:
+    """The repository holding ``folder`` and the commit of ``revision`` (a commit id or HEAD),
+    or why there is no history to read."""
     try:
-        result = _git(folder, "rev-parse", "--show-toplevel", "--is-shallow-repository", "HEAD")
+        result = _git(folder, "rev-parse", "--show-toplevel", "--is-shallow-repository", revision)
     except Exception as error:  # git missing or stuck: the build goes on without history
         return Unavailable(f"git cannot be run ({error})")
     lines = result.stdout.decode("utf-8", "surrogateescape").splitlines()
@@ -120,8 +115,9 @@ class HistoryReader:
     last: tuple[str, str, History] | None = field(default=None, repr=False)
     """(folder, HEAD, history) of the last read."""
 
-    def read(self, risks_dir: Path, model: Model) -> History | Unavailable:
-        head = find_head(risks_dir)
+    def read(self, risks_dir: Path, model: Model, revision: str = "HEAD") -> History | Unavailable:
+        """The history up to ``revision`` (HEAD, or a commit id the caller resolved)."""
+        head = find_head(risks_dir, revision)
         if isinstance(head, Unavailable):
             return head
         folder = head.repository.relative(risks_dir.resolve())
@@ -140,3 +136,16 @@ class HistoryReader:
         history = self.replay.run(commits, read_blobs)
         self.last = (folder, head.commit, history)
         return history
+
+
+def commits_after(repository: Repository, since: str, until: str) -> frozenset[str]:
+    """The commits reachable from ``until`` but not from ``since`` (both commit ids)."""
+    result = _git(repository.root, "rev-list", f"{since}..{until}")
+    return frozenset(result.stdout.decode("ascii").split()) if result.returncode == 0 else frozenset()
+
+
+def commit_date(repository: Repository, commit: str) -> dt.date:
+    """The committer date of ``commit``, in UTC."""
+    result = _git(repository.root, "show", "-s", "--format=%ct", commit)
+    stamp = result.stdout.decode("ascii").strip()
+    return dt.datetime.fromtimestamp(int(stamp) if stamp.isdigit() else 0, dt.timezone.utc).date()

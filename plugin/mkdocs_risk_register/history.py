@@ -142,6 +142,13 @@ class RegisterPoint:
     total: int
 
 
+@dataclass(frozen=True)
+class Unavailable:
+    """Why a build has no history, in words for the build log and the changes page."""
+
+    reason: str
+
+
 @dataclass
 class History:
     head: str | None

@@ -20,12 +20,13 @@ from mkdocs.utils.templates import TemplateContext
 from .config import RiskRegisterConfig, issue_url_pattern, model_settings
 from .deferred import MIN_SIZE, PLACEHOLDER, Deferred, defer
 from .diagnostics import ConfigError
-from .gitlog import HistoryReader, Unavailable
-from .history import History, key_line, with_history
+from .gitlog import HistoryReader
+from .history import History, Unavailable, key_line, with_history
 from .model import Model, model_from_settings
 from .nav import arrange
 from .register import FileCache, build_date_from_env, load_register
 from .risk import Risk
+from .views.history_pages import commit_url_pattern
 from .views.site import SiteLayout
 from .views.site_files import ChartFormat, GeneratedSite, RenderOptions, generate_site
 
@@ -97,7 +98,7 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
         if self.cache is not None:
             log.debug(f"{self.cache.checked} of {len(self.cache.results)} risk files read again")
         history = self._read_history()
-        if history is not None:
+        if isinstance(history, History):
             register = with_history(register, history, self._reviewed_line)
         for problem in register.problems:
             log.warning(problem.format())
@@ -105,6 +106,7 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
         options = RenderOptions(
             issue_url=issue_url_pattern(self.config.issue_url, config.repo_url),
             chart_format=cast(ChartFormat, self.config.chart_format),  # a config Choice of these names
+            commit_url=commit_url_pattern(config.repo_url),
         )
         self.site = generate_site(register, layout, options, history)
 
@@ -146,8 +148,8 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
                 files.append(file)
         return files
 
-    def _read_history(self) -> History | None:
-        """The register's history from git; None (with one line in the log) when there is none to read."""
+    def _read_history(self) -> History | Unavailable | None:
+        """The register's history from git, or why there is none (said in one line of the log); None when off."""
         if self.config.history is False:
             return None
         assert self.model is not None
@@ -156,7 +158,7 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
             # An info line under `auto`: a shallow CI checkout must keep passing --strict.
             say = log.warning if self.config.history is True else log.info
             say(f"history not read: {history.reason}")
-            return None
+            return history
         for unreadable in history.unreadable:
             log.info(unreadable.format(self._shown(unreadable.path)))
         return history

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
 
-from ..history import History
+from ..history import History, Unavailable
 from ..register import Register
 from ..risk import Risk
 from .export import register_to_csv, register_to_json
 from .history_data import history_to_json
+from .history_pages import CHANGES_PAGE, HistoryView
 from .mermaid import mermaid_block, quadrant_chart
 from .pages import monitoring_page, register_page, risk_page, top_page
 from .site import SiteLayout, page_name
@@ -32,6 +33,8 @@ REGISTER_CHART_MARKERS = 500
 class RenderOptions:
     issue_url: str | None = None
     chart_format: ChartFormat = "both"
+    commit_url: str | None = None
+    """Link pattern of a commit in the history, ``{commit}`` standing for its id."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,8 @@ class GeneratedSite:
     """One page per risk: source path -> risk, rendered on demand by :meth:`render_risk_page`."""
     matrix: MatrixLayout
     """The SVG risk matrix, laid out once for every page that shows it."""
+    history: HistoryView | None = None
+    """The register's history from git, when the build reads it."""
 
     @cached_property
     def compact_chart(self) -> CompactChart:
@@ -67,7 +72,8 @@ class GeneratedSite:
         """A risk page; ``chart_html`` stands in for its chart when given (the plugin puts the chart in later)."""
         chart = self.risk_page_chart(src_path) if chart_html is None else chart_html
         risk = self.risk_pages[src_path]
-        return risk_page(risk, self.register, self.layout, issue_url=self.options.issue_url, chart_html=chart)
+        page = risk_page(risk, self.register, self.layout, issue_url=self.options.issue_url, chart_html=chart)
+        return page if self.history is None else f"{page}\n{self.history.risk_section(risk)}"
 
     def all_files(self) -> Iterator[tuple[str, str]]:
         """Every generated file with its content (risk pages rendered too)."""
@@ -100,8 +106,12 @@ def register_chart(register: Register, svg_figure: str, chart_format: ChartForma
 
 
 def generate_site(
-    register: Register, layout: SiteLayout, options: RenderOptions | None = None, history: History | None = None
+    register: Register,
+    layout: SiteLayout,
+    options: RenderOptions | None = None,
+    history: History | Unavailable | None = None,
 ) -> GeneratedSite:
+    """Every generated file; ``history`` adds the changes page, history.json and risk pages' History sections."""
     options = options or RenderOptions()
     matrix = matrix_layout(register.risks, register.model)
     counted = register.active_count > REGISTER_CHART_MARKERS  # charts count risks per cell, not a dot each
@@ -117,7 +127,10 @@ def generate_site(
     pages[layout.src("risks.json")] = register_to_json(register)
     pages[layout.src("risks.csv")] = register_to_csv(register)
     pages[layout.src(MATRIX_FILE)] = svg_file
+    view = None
     if history is not None:
-        pages[layout.src("history.json")] = history_to_json(history)
+        view = HistoryView(history, register, layout, options.commit_url)
+        pages[layout.src(f"{CHANGES_PAGE}.md")] = view.changes_page()
+        pages[layout.src("history.json")] = history_to_json(history if isinstance(history, History) else None)
     risk_pages = {layout.risk_src(risk.id): risk for risk in register.risks}
-    return GeneratedSite(register, layout, options, pages, risk_pages, matrix)
+    return GeneratedSite(register, layout, options, pages, risk_pages, matrix, view)

@@ -1,0 +1,72 @@
+"""The command line's history commands: ``report`` and ``export --at``; argument handling and output only."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+from .gitlog import HistoryReader, commit_date, commits_after
+from .gitsource import Repository, register_at, settings_at
+from .history import Unavailable
+from .register import Register, build_date_from_env
+from .report import Period, report_data, report_json, report_markdown
+from .settings import Settings, UsageError
+
+
+def add_report_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser
+) -> None:
+    report = commands.add_parser(
+        "report", parents=[parent], help="what changed in the register over a review period, from its git history"
+    )
+    report.add_argument(
+        "--since",
+        required=True,
+        metavar="REV|DATE",
+        help="the period starts after this revision, or on this date (YYYY-MM-DD)",
+    )
+    report.add_argument("--until", metavar="REV", help="the period ends with this revision (default: HEAD)")
+    report.add_argument("--format", choices=("markdown", "json"), default="markdown", help="output format")
+    report.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        return None
+
+
+def report_text(settings: Settings, since: str, until: str | None, output_format: str) -> str:
+    """The report of the period from ``since`` to ``until`` (HEAD when None)."""
+    repo = Repository.containing(settings.base_dir)
+    until_commit = repo.commit(until or "HEAD")
+    history = HistoryReader().read(settings.risks_dir, settings.model, until_commit)
+    if isinstance(history, Unavailable):
+        raise UsageError(f"no history to report on: {history.reason}")
+    since_date = _date(since)
+    if since_date is not None:
+        changes = [c for c in history.changes if c.date >= since_date.isoformat()]
+    else:
+        period_commits = commits_after(repo, repo.commit(since), until_commit)
+        changes = [c for c in history.changes if c.commit in period_commits]
+    # Reviews are overdue as of the end of the period: the last commit's date, or today for HEAD.
+    end_date = commit_date(repo, until_commit) if until else build_date_from_env()
+    register = register_at(repo, until_commit, settings, end_date)
+    period = Period(since, until or "HEAD", until_commit, end_date.isoformat())
+    data = report_data(period, changes, register)
+    if output_format == "json":
+        return report_json(data)
+    return report_markdown(data, {risk.id: risk.title for risk in register.risks} if register else {})
+
+
+def register_at_revision(settings: Settings, revision: str) -> Register:
+    """The register as it was at ``revision``, with the settings mkdocs.yml had there when they are usable."""
+    repo = Repository.containing(settings.base_dir)
+    commit = repo.commit(revision)
+    own = settings_at(repo, commit, settings.config_path)
+    used = own if isinstance(own, Settings) else settings
+    register = register_at(repo, commit, used, build_date_from_env())
+    if register is None:
+        raise UsageError(f"{revision} has no risks folder ({used.risks_dir_setting}/)")
+    return register

@@ -1,0 +1,302 @@
+"""The history on the site: a History section on each risk page, and the register's changes page.
+
+Pure views of a :class:`History`: dates and values come from the commits only, never
+from the build date, so the same commit renders the same pages.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from urllib.parse import urlsplit
+
+from ..history import ADDED, REMOVED, Change, History, Unavailable, Value
+from ..model import Model
+from ..register import Register
+from ..risk import Risk
+from .html import link, table_of_rows
+from .site import SiteLayout, page_name
+from .text import EM_DASH, escape
+from .timeline import Band, Layer, Series, stacked_chart, step_chart
+
+CHANGES_PAGE = "changes"
+ARROW = "→"
+# What the changelog lists: the contract's added, closed, re-scored, status, owner and treatment changes,
+# and the residual score and acceptance beside them. Other fields are in history.json and on risk pages.
+CHANGELOG_FIELDS = (ADDED, REMOVED, "score", "residual", "status", "owner", "treatment", "acceptance")
+
+
+def commit_url_pattern(repo_url: str | None) -> str | None:
+    """Link pattern for a commit, ``{commit}`` standing for its id: GitHub's or GitLab's from repo_url."""
+    if not repo_url:
+        return None
+    base = repo_url.rstrip("/").removesuffix(".git")
+    host = urlsplit(base).hostname or ""
+    if "github" in host:
+        return base + "/commit/{commit}"
+    if "gitlab" in host:
+        return base + "/-/commit/{commit}"
+    return None
+
+
+def _value(value: Value) -> str:
+    return EM_DASH if value is None or value == "" else escape(str(value))
+
+
+@dataclass
+class HistoryView:
+    """What the pages show of the history, indexed once for all of them."""
+
+    history: History | Unavailable
+    register: Register
+    layout: SiteLayout
+    commit_url: str | None = None
+    _by_risk: dict[str, list[Change]] = field(default_factory=dict, init=False)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.history, History):
+            grouped: dict[str, list[Change]] = defaultdict(list)
+            for change in self.history.changes:
+                grouped[change.id].append(change)
+            self._by_risk = dict(grouped)
+
+    @cached_property
+    def end(self) -> str | None:
+        """The date of the last commit in the history: where every chart ends."""
+        if not isinstance(self.history, History) or not self.history.register_points:
+            return None
+        return self.history.register_points[-1].date
+
+    def _commit(self, commit: str) -> str:
+        short = f"<code>{escape(commit[:7])}</code>"
+        if self.commit_url is None:
+            return short
+        return link(self.commit_url.replace("{commit}", commit), short, title=commit)
+
+    # --- a risk page -----------------------------------------------------------------------------
+
+    def risk_section(self, risk: Risk) -> str:
+        """The History section of a risk page: the score chart with its text, then the table of changes."""
+        if not isinstance(self.history, History):
+            return f"## History\n\n<p>History is unavailable: {escape(self.history.reason)}.</p>\n"
+        timeline = self.history.timelines.get(risk.id)
+        changes = self._by_risk.get(risk.id, [])
+        if not timeline or self.end is None:
+            return "## History\n\n<p>No commit of the branch holds this risk yet.</p>\n"
+        parts = ["## History", self._score_figure(risk)]
+        rows = (
+            f"<tr><td>{c.date}</td><td>{escape(c.author)}</td><td>{self._commit(c.commit)}</td>"
+            f"<td>{escape(c.field)}</td><td>{_value(c.old)} {ARROW} {_value(c.new)}</td></tr>"
+            for c in _newest_commit_first(changes)
+        )
+        parts.append(
+            table_of_rows(
+                ["Date", "Author", "Commit", "Field", "Change"], rows, attrs={"data-risk-history": page_name(risk.id)}
+            )
+        )
+        return "\n\n".join(parts) + "\n"
+
+    def _score_figure(self, risk: Risk) -> str:
+        assert isinstance(self.history, History) and self.end is not None
+        points = self.history.timelines[risk.id]
+        model = self.register.model
+        scores = [(p.date, p.score) for p in points]
+        series = [Series("Score", scores)]
+        residuals = [(p.date, p.residual) for p in points]
+        if any(value is not None for _, value in residuals):
+            series.append(Series("Residual score", residuals, dashed=True))
+        reachable = model.reachable_scores()
+        text = self._score_text(risk.id, scores, residuals)
+        svg = step_chart(
+            title=f"{risk.id}: score over time",
+            description=text,
+            id_prefix=f"risk-history-{page_name(risk.id)}",
+            series=series,
+            end=self.end,
+            y_min=min(reachable) - 1,
+            y_max=max(reachable),
+            bands=_bands(model),
+        )
+        return (
+            f'<figure class="risk-history-figure">\n{svg}\n'
+            f'<figcaption class="risk-history-text">{escape(text)}</figcaption>\n</figure>'
+        )
+
+    @staticmethod
+    def _score_text(
+        risk_id: str, scores: Sequence[tuple[str, int | None]], residuals: Sequence[tuple[str, int | None]]
+    ) -> str:
+        def steps(points: Sequence[tuple[str, int | None]]) -> str:
+            said = []
+            last: int | str | None = "start"
+            for date, value in points:
+                if value == last:
+                    continue
+                said.append(f"removed on {date}" if value is None else f"{value} from {date}")
+                last = value
+            return ", ".join(said)
+
+        text = f"Score of {risk_id} over time: {steps(scores)}."
+        if any(value is not None for _, value in residuals):
+            text += f" Residual score: {steps(residuals) or 'none'}."
+        return text
+
+    # --- the changes page ------------------------------------------------------------------------
+
+    def changes_page(self) -> str:
+        parts = ["# Register changes"]
+        history = self.history
+        if not isinstance(history, History):
+            parts.append(
+                f'<div class="admonition note">\n<p class="admonition-title">History unavailable</p>\n'
+                f"<p>The history was not read: {escape(history.reason)}.</p>\n</div>"
+            )
+            return "\n\n".join(parts) + "\n"
+        if not history.changes:
+            parts.append("<p>No commit has changed a risk yet.</p>")
+            return "\n\n".join(parts) + "\n"
+        parts.append(
+            "<p>Every change that commits of this branch made to the risks, newest first, grouped by month; "
+            f'the same as data in <a href="{escape(self.layout.file_href(CHANGES_PAGE, "history.json"))}">'
+            "history.json</a>.</p>"
+        )
+        parts += ["## Active risks over time", self._band_figure(), self._total_figure(), "## Changelog"]
+        parts += self._changelog(history)
+        return "\n\n".join(parts) + "\n"
+
+    def _band_figure(self) -> str:
+        assert isinstance(self.history, History) and self.end is not None
+        model = self.register.model
+        points = self.history.register_points
+        dates = [p.date for p in points]
+        # Lowest band at the bottom of the stack.
+        layers = [
+            Layer(band.name, band.color, [p.bands[index] for p in points])
+            for index, band in reversed(list(enumerate(model.bands)))
+        ]
+        last = points[-1]
+        text = (
+            f"Active risks per band, from {dates[0]} to {dates[-1]}; on {last.date}: "
+            + ", ".join(f"{band.name} {last.bands[i]}" for i, band in enumerate(model.bands))
+            + "."
+        )
+        svg = stacked_chart(
+            title="Active risks by band",
+            description=text,
+            id_prefix="risk-history-bands",
+            dates=dates,
+            layers=layers,
+            end=self.end,
+        )
+        rows = (
+            f"<tr><td>{p.date}</td>" + "".join(f"<td>{n}</td>" for n in p.bands) + f"<td>{p.total}</td></tr>"
+            for p in reversed(points)
+        )
+        data_table = table_of_rows(["Date", *(b.name for b in model.bands), "Total score"], rows)
+        return (
+            f'<figure class="risk-history-figure">\n{svg}\n<figcaption class="risk-history-text">{escape(text)}'
+            f'</figcaption>\n</figure>\n<details class="risk-history-data">\n<summary>The charts\' data as a table'
+            f"</summary>\n{data_table}\n</details>"
+        )
+
+    def _total_figure(self) -> str:
+        assert isinstance(self.history, History) and self.end is not None
+        points = self.history.register_points
+        totals = [(p.date, p.total) for p in points]
+        text = (
+            f"Total score of the active risks, from {points[0].date} to {points[-1].date}: "
+            f"{points[0].total} at first, {points[-1].total} on {points[-1].date}, "
+            f"highest {max(t for _, t in totals)}."
+        )
+        svg = step_chart(
+            title="Total score of active risks",
+            description=text,
+            id_prefix="risk-history-total",
+            series=[Series("Total score", totals)],
+            end=self.end,
+            y_min=0,
+            y_max=max(t for _, t in totals),
+        )
+        caption = f'<figcaption class="risk-history-text">{escape(text)}</figcaption>'
+        return f'<figure class="risk-history-figure">\n{svg}\n{caption}\n</figure>'
+
+    def _changelog(self, history: History) -> list[str]:
+        inactive = {s.name.casefold() for s in self.register.model.statuses if not s.active}
+        titles = {risk.id: risk.title for risk in self.register.risks}
+        # One row per risk and commit; commits newest first, risks of a commit by id.
+        rows: dict[tuple[str, str], list[Change]] = {}
+        order: list[tuple[str, str, str]] = []
+        for change in history.changes:
+            if change.field not in CHANGELOG_FIELDS:
+                continue
+            key = (change.commit, change.id)
+            if key not in rows:
+                rows[key] = []
+                order.append((change.date, change.commit, change.id))
+            rows[key].append(change)
+        months: dict[str, list[str]] = {}
+        # Commits newest first; the risks of one commit in id order, as history.json lists them.
+        by_commit: dict[str, list[tuple[str, str, str]]] = {}
+        for item in order:
+            by_commit.setdefault(item[1], []).append(item)
+        newest_first = [item for group in reversed(by_commit.values()) for item in group]
+        for date, commit, risk_id in newest_first:
+            changes = rows[(commit, risk_id)]
+            first = changes[0]
+            risk_link = (
+                link(self.layout.risk_href(CHANGES_PAGE, risk_id), escape(risk_id))
+                if risk_id in titles
+                else escape(risk_id)
+            )
+            title = titles.get(risk_id) or next(
+                (str(c.new if c.field == ADDED else c.old) for c in changes if c.field in (ADDED, REMOVED)), ""
+            )
+            what = "; ".join(_describe(c, inactive) for c in changes)
+            months.setdefault(date[:7], []).append(
+                f"<tr><td>{date}</td><td>{risk_link}</td><td>{escape(title)}</td><td>{what}</td>"
+                f"<td>{escape(first.author)}</td><td>{self._commit(commit)}</td></tr>"
+            )
+        parts = []
+        for month, month_rows in months.items():
+            parts.append(f"### {month}")
+            parts.append(
+                table_of_rows(
+                    ["Date", "ID", "Risk", "Change", "Author", "Commit"], month_rows, attrs={"data-risk-changes": month}
+                )
+            )
+        return parts
+
+
+def _newest_commit_first(changes: Sequence[Change]) -> list[Change]:
+    """Commits newest first; a commit's changes in the order of the fields."""
+    commits: dict[str, list[Change]] = {}
+    for change in changes:
+        commits.setdefault(change.commit, []).append(change)
+    return [change for group in reversed(commits.values()) for change in group]
+
+
+def _describe(change: Change, inactive: set[str]) -> str:
+    if change.field == ADDED:
+        return "added"
+    if change.field == REMOVED:
+        return "removed"
+    values = f"{_value(change.old)} {ARROW} {_value(change.new)}"
+    if change.field == "score":
+        return f"re-scored {values}"
+    if change.field == "status" and str(change.new).casefold() in inactive:
+        return f"closed ({values})"
+    return f"{escape(change.field)} {values}"
+
+
+def _bands(model: Model) -> list[Band]:
+    """Each band's score range as a tint: from half a point below its ``min`` to the next band's."""
+    bands = []
+    top = max(model.reachable_scores()) + 0.5
+    for band in model.bands:
+        low = band.min - 0.5
+        if low < top:
+            bands.append(Band(band.name, low, top, band.color))
+        top = min(top, low)
+    return bands
