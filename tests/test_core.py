@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mkdocs_risk_register import ConfigError, load_register, model_from_settings
-from mkdocs_risk_register.loader import parse_file
+from mkdocs_risk_register.loader import parse_file, parse_front_matter
 from mkdocs_risk_register.naming import natural_key
 from mkdocs_risk_register.register import build_date_from_env
 from mkdocs_risk_register.views.body import shift_headings
@@ -117,3 +117,35 @@ def test_shift_headings_demotes_atx_and_setext_but_not_code() -> None:
     shifted = shift_headings(body, 3)
     assert shifted == "Intro\n\n### Section\n\nText\n\n### Setext\n\n```\n## not a heading\n```\n"
     assert shift_headings("### Deep\n", 3) == "### Deep\n"
+
+
+def test_front_matter_values_by_hand() -> None:
+    front = (
+        "id: RSK-7\n"
+        "title: 1984\n"
+        "status: On\n"
+        'related: ["#34", x]\n'
+        "chart: [0.70, 0.85]\n"
+        "reviewed: 2026-02-30\n"
+        "owner:\n"
+        "- Data Team\n"
+        "- 'Ops'\n"
+        "mitigation: first line\n"
+        "  second line\n"
+        "score:\n"
+        "id: RSK-8\n"
+    )
+    result = parse_front_matter("r.md", front)
+    assert isinstance(result, tuple)
+    fields, warnings = result
+    assert (fields["title"].value, fields["title"].source_text) == (1984, "1984")
+    assert (fields["status"].value, fields["status"].source_text) == (True, "On")
+    assert fields["related"].value == ["#34", "x"]
+    assert fields["chart"].value == [0.7, 0.85]
+    assert fields["reviewed"].value == "2026-02-30"
+    assert fields["owner"].value == ["Data Team", "Ops"]
+    assert fields["owner"].line == 8
+    assert fields["mitigation"].value == "first line second line"
+    assert (fields["score"].value, fields["score"].line) == (None, 13)
+    assert fields["id"].value == "RSK-8"
+    assert [w.line for w in warnings] == [14]

@@ -12,7 +12,6 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from . import simple_yaml
 from .diagnostics import Diagnostic
 
 DEFAULT_MAX_FILE_SIZE = 1024 * 1024
@@ -61,12 +60,20 @@ class SourceFile:
 
 
 class FrontMatterValue(NamedTuple):
-    """One top-level key of the front matter (a named tuple: a large register makes 100,000s of them)."""
+    """One top-level key of the front matter."""
 
     value: Any
     line: int
     # YAML's source text for a plain scalar (so ``title: 1984`` keeps "1984"); None otherwise.
     source_text: str | None
+    # For a list: the source text of each item that is a plain scalar (so ``[On, 007]`` keeps
+    # "On" and "007"), None for the others.
+    item_texts: tuple[str | None, ...] = ()
+
+    def items(self) -> list[FrontMatterValue]:
+        """A list's items, each with its own source text, as if each were the key's value."""
+        texts = self.item_texts or (None,) * len(self.value)
+        return [FrontMatterValue(item, self.line, text) for item, text in zip(self.value, texts, strict=True)]
 
 
 @dataclass(frozen=True)
@@ -277,23 +284,26 @@ def _reader_error(path: str, front: str, error: yaml.reader.ReaderError) -> Diag
     )
 
 
-def _fields(path: str, entries: list[simple_yaml.Entry]) -> tuple[dict[str, FrontMatterValue], list[Diagnostic]]:
-    """Entries by key; a key given twice keeps its last value, with a warning."""
-    fields: dict[str, FrontMatterValue] = {}
-    warnings: list[Diagnostic] = []
-    for key, value, line, source_text in entries:
-        if key in fields:
-            warnings.append(
-                Diagnostic(
-                    path,
-                    line,
-                    "warning",
-                    f"key '{key}' is given twice; the value on line {line} is used",
-                    "duplicate-key",
-                )
-            )
-        fields[key] = FrontMatterValue(value, line, source_text)
-    return fields, warnings
+def _plain_text(node: yaml.Node) -> str | None:
+    """The text of a plain (unquoted) scalar as written, which YAML may read as a number, boolean or date."""
+    return node.value if isinstance(node, yaml.ScalarNode) and not node.style else None
+
+
+def _construct(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, OverflowError):
+        # An impossible timestamp such as 2026-02-30, or an int of more digits than Python
+        # converts: keep the text, validation judges it.
+        return _plain_text(node)
+
+
+def _value(loader: yaml.SafeLoader, node: yaml.Node, line: int) -> FrontMatterValue:
+    """A top-level value with the source text of its plain scalars, itself or (for a list) its items."""
+    if isinstance(node, yaml.SequenceNode) and node.tag == "tag:yaml.org,2002:seq":
+        items = [_construct(loader, item) for item in node.value]
+        return FrontMatterValue(items, line, None, tuple(_plain_text(item) for item in node.value))
+    return FrontMatterValue(_construct(loader, node), line, _plain_text(node))
 
 
 _KEY_AND_VALUE = re.compile(r"([A-Za-z][A-Za-z0-9_-]*): +\S")
@@ -336,10 +346,6 @@ def parse_front_matter(path: str, front: str) -> tuple[dict[str, FrontMatterValu
 
     Line numbers count the opening ``---`` as line 1, so YAML's line 0 is line 2.
     """
-    # Most front matter is plain keys and values: read those without building YAML nodes.
-    simple = simple_yaml.parse(front, MAX_YAML_NODES)
-    if simple is not None:
-        return _fields(path, simple)
     lines = _Lines(front)
     try:
         loader = SafeLoader(front)  # the pure-Python reader checks every character here
@@ -363,18 +369,23 @@ def parse_front_matter(path: str, front: str) -> tuple[dict[str, FrontMatterValu
                 "front matter must be a mapping of keys to values",
                 "yaml-error",
             )
-        entries: list[simple_yaml.Entry] = []
+        fields: dict[str, FrontMatterValue] = {}
+        warnings: list[Diagnostic] = []
         for key_node, value_node in root.value:
             line = lines.of(key_node.start_mark)
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(loader.construct_object(key_node))
-            source_text = value_node.value if isinstance(value_node, yaml.ScalarNode) and not value_node.style else None
-            try:
-                value = loader.construct_object(value_node, deep=True)
-            except (ValueError, OverflowError):
-                # An impossible timestamp such as 2026-02-30: keep the text, validation judges it.
-                value = source_text
-            entries.append((key, value, line, source_text))
-        return _fields(path, entries)
+            if key in fields:
+                warnings.append(
+                    Diagnostic(
+                        path,
+                        line,
+                        "warning",
+                        f"key '{key}' is given twice; the value on line {line} is used",
+                        "duplicate-key",
+                    )
+                )
+            fields[key] = _value(loader, value_node, line)
+        return fields, warnings
     except yaml.reader.ReaderError as error:  # the C reader checks characters as it goes
         return _reader_error(path, front, error)
     except _TooDeep as error:

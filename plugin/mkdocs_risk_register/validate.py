@@ -96,7 +96,7 @@ def _owners(check: _Checker) -> tuple[tuple[str, ...], bool] | None:
         check.report(None, "error", "required key 'owner' is missing", "missing-key")
         return None
     if isinstance(entry.value, list):
-        owners = [as_text(FrontMatterValue(item, entry.line, None)) for item in entry.value]
+        owners = [as_text(item) for item in entry.items()]
         if owners and all(o is not None and o.strip() for o in owners):
             return tuple(o.strip() for o in owners if o is not None), True
     else:
@@ -154,7 +154,7 @@ def _related(check: _Checker) -> tuple[str, ...]:
     if entry is None:
         return ()
     if isinstance(entry.value, list):
-        items = [as_text(FrontMatterValue(item, entry.line, None)) for item in entry.value]
+        items = [as_text(item) for item in entry.items()]
         if all(item is not None and item.strip() for item in items):
             return tuple(item.strip() for item in items if item is not None)
     check.report("related", "warning", "'related' must be a list of issue references or URLs; ignored", "bad-type")
