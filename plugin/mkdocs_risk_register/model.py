@@ -82,6 +82,8 @@ DEFAULT_MONITORING: list[dict[str, Any]] = [
         "output": "Lessons learned, closed risks, new risk patterns",
     },
 ]
+# Dates stop at 9999-12-31: a longer review period would leave no date for most next reviews.
+MAX_REVIEW_DAYS = 36_500
 DEFAULT_CHART_TITLE = "Risk Matrix (Probability vs Impact)"
 DEFAULT_QUADRANTS = ("Mitigate Urgently", "Monitor Closely", "Accept / Monitor", "Mitigate Proactively")
 
@@ -271,11 +273,13 @@ def _scale(value: Any, key: str) -> Scale:
     return Scale(key, tuple(levels))
 
 
-def _int(value: Any, key: str, *, minimum: int | None = None) -> int:
+def _int(value: Any, key: str, *, minimum: int | None = None, maximum: int | None = None, unit: str = "") -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ConfigError(key, f"expected a whole number, got {_type_name(value)}")
     if minimum is not None and value < minimum:
         raise ConfigError(key, f"must be at least {minimum}")
+    if maximum is not None and value > maximum:
+        raise ConfigError(key, f"must be at most {maximum:,}{unit}")
     return value
 
 
@@ -315,7 +319,13 @@ def _bands(value: Any) -> tuple[Band, ...]:
             name=_text(entry.get("name"), f"{key}.name"),
             min=_int(entry["min"], f"{key}.min"),
             action=_text(entry.get("action"), f"{key}.action", required=False),
-            review_days=_int(entry.get("review_days", 30), f"{key}.review_days", minimum=0),
+            review_days=_int(
+                entry.get("review_days", 30),
+                f"{key}.review_days",
+                minimum=0,
+                maximum=MAX_REVIEW_DAYS,
+                unit=" days (100 years)",
+            ),
             color=_text(entry.get("color") or BAND_PALETTE[index % len(BAND_PALETTE)], f"{key}.color"),
         )
         if bands and band.min >= bands[-1].min:

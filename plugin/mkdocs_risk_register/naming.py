@@ -4,24 +4,36 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
 _DIGIT_RUNS = re.compile(r"(\d+)")
 
 
+def _by_value(digits: str) -> tuple[int, str]:
+    """A run of digits as a key that orders by value: its length without leading zeros, then its digits.
+
+    Not int(): Python refuses to convert more than 4,300 digits, and an id may hold more.
+    """
+    if not digits.isascii():  # \d also matches other scripts' digits, such as Arabic-Indic
+        digits = "".join(str(unicodedata.digit(ch)) for ch in digits)
+    significant = digits.lstrip("0")
+    return len(significant), significant
+
+
 @lru_cache(maxsize=65536)  # ids are sorted by several views of a register of thousands
-def natural_key(text: str) -> tuple[tuple[tuple[int, int | str], ...], str]:
+def natural_key(text: str) -> tuple[tuple[tuple[int, tuple[int, str] | str], ...], str]:
     """Sort key comparing runs of digits by value and other runs as text.
 
     Equal keys fall back to the plain string, so ``X-02`` sorts just before ``X-2``.
     """
-    parts: list[tuple[int, int | str]] = []
+    parts: list[tuple[int, tuple[int, str] | str]] = []
     for index, run in enumerate(_DIGIT_RUNS.split(text)):
         if not run:
             continue
         # Odd indexes of re.split with one group are the digit runs.
-        parts.append((0, int(run)) if index % 2 else (1, run))
+        parts.append((0, _by_value(run)) if index % 2 else (1, run))
     return tuple(parts), text
 
 

@@ -116,7 +116,7 @@ def _chart(check: _Checker) -> tuple[float, float] | None:
         isinstance(value, list)
         and len(value) == 2
         and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
-        and all(0.0 <= float(v) <= 1.0 for v in value)
+        and all(0 <= v <= 1 for v in value)  # compared before float(): an int of 400 digits has no float
     ):
         return float(value[0]), float(value[1])
     check.report(
@@ -236,6 +236,16 @@ def validate(file: ParsedFile, model: Model) -> tuple[Risk | None, list[Diagnost
     ):
         return None, check.problems
     score = model.score(probability, impact)
+    band = model.band_for(score)
+    if reviewed is not None and (dt.date.max - reviewed).days < band.review_days:
+        check.report(
+            "reviewed",
+            "warning",
+            f"'reviewed' {reviewed.isoformat()} leaves no date for the next review: {band.review_days} days later "
+            f"({band.name} band's review_days) is after {dt.date.max.isoformat()}; ignored",
+            "bad-date",
+        )
+        reviewed = None
     if declared is not None and declared != score:
         check.report(
             "score",
