@@ -66,7 +66,6 @@ def test_key_lines_count_the_opening_fence_as_line_one() -> None:
     assert {k: v.line for k, v in parsed.fields.items()} == {"id": 2, "title": 4, "status": 7}
     assert parsed.fields["title"].value == "folded title\n"
     assert parsed.body == "body\n"
-    assert parsed.body_line == 9
 
 
 def test_bom_crlf_and_dots_closing_line_are_accepted() -> None:

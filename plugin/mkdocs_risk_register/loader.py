@@ -81,7 +81,6 @@ class ParsedFile:
     path: str
     fields: dict[str, FrontMatterValue]
     body: str
-    body_line: int
 
 
 def is_hidden_name(name: str) -> bool:
@@ -213,8 +212,8 @@ def _is_fence(line: str, *markers: str) -> bool:
 _CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 
-def split_front_matter(path: str, text: str) -> tuple[str, str, int] | Diagnostic:
-    """(front matter, body, first body line) of a file whose first line is ``---``."""
+def split_front_matter(path: str, text: str) -> tuple[str, str] | Diagnostic:
+    """(front matter, body) of a file whose first line is ``---``."""
     first_end = text.find("\n")
     if not _is_fence(text if first_end < 0 else text[:first_end], "---"):
         return Diagnostic(path, 1, "error", "no front matter: the file must start with a '---' line", "no-front-matter")
@@ -225,7 +224,7 @@ def split_front_matter(path: str, text: str) -> tuple[str, str, int] | Diagnosti
         )
     front = text[first_end + 1 : closing.start() - 1]  # without the line break before the fence
     body = text[closing.end() + 1 :]  # after the fence's own line break, if any
-    return front, body, text.count("\n", 0, closing.start()) + 2
+    return front, body
 
 
 def _count_nodes(root: yaml.Node) -> tuple[str, yaml.Node] | None:
@@ -422,12 +421,12 @@ def parse_file(path: str, data: bytes) -> tuple[ParsedFile | None, list[Diagnost
     split = split_front_matter(path, text)
     if isinstance(split, Diagnostic):
         return None, [split]
-    front, body, body_line = split
+    front, body = split
     parsed = parse_front_matter(path, front)
     if isinstance(parsed, Diagnostic):
         return None, [parsed]
     fields, warnings = parsed
-    return ParsedFile(path, fields, body, body_line), warnings
+    return ParsedFile(path, fields, body), warnings
 
 
 def iter_sources(sources: list[SourceFile], max_size: int) -> Iterator[tuple[str, bytes | Diagnostic]]:

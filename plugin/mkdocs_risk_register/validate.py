@@ -269,9 +269,8 @@ def validate(file: ParsedFile, model: Model) -> tuple[Risk | None, list[Diagnost
         reviewed=reviewed,
         related=related,
         body=file.body,
-        body_line=file.body_line,
         source=file.path,
         score=score,
-        band=model.band_for(score),
+        band=band,
     )
     return risk, check.problems
