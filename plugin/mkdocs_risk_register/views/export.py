@@ -51,27 +51,8 @@ def register_to_data(register: Register) -> dict[str, Any]:
 
 
 def register_to_json(register: Register) -> str:
-    """The register as JSON, one risk (and one problem) a line.
-
-    A line per risk reads and diffs well, and json's C encoder writes it; with
-    ``indent`` json falls back to its pure-Python encoder, which takes about a
-    second for 10,000 risks.
-    """
-    data = register_to_data(register)
-    # One encoder for every line: json.dumps with options builds a new one per call.
-    encode = json.JSONEncoder(ensure_ascii=False).encode
-    lines = ["{"]
-    for number, (key, value) in enumerate(data.items(), start=1):
-        comma = "," if number < len(data) else ""
-        name = json.dumps(key)
-        if isinstance(value, list) and value:
-            items = ",\n".join("    " + encode(item) for item in value)
-            lines += [f"  {name}: [", items, f"  ]{comma}"]
-        else:
-            text = json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  ")
-            lines.append(f"  {name}: {text}{comma}")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+    """The register as indented JSON: one field a line, so a diff of it names the changed fields."""
+    return json.dumps(register_to_data(register), indent=2, ensure_ascii=False) + "\n"
 
 
 def _cell(value: str | int) -> str | int:
