@@ -88,16 +88,19 @@ def is_hidden_name(name: str) -> bool:
     return name.startswith(("_", "."))
 
 
-def is_risk_name(filename: str) -> bool:
-    """Whether a file name can be a risk file: ``.md`` (any case), not hidden, not README/index."""
-    folded = filename.lower()
-    return not is_hidden_name(filename) and folded.endswith(".md") and folded not in SKIPPED_NAMES
-
-
 def is_risk_path(relative: str) -> bool:
-    """The discovery rules for a path below ``risks_dir`` with forward slashes (as git lists files)."""
+    """The discovery rules, for a path below ``risks_dir`` with forward slashes (on disk and in git).
+
+    A risk file ends in ``.md`` (any case), is not README or index, and neither it nor a
+    folder above it (below ``risks_dir``) has a name starting with ``_`` or ``.``.
+    """
     *folders, filename = relative.split("/")
-    return not any(is_hidden_name(folder) for folder in folders) and is_risk_name(filename)
+    folded = filename.lower()
+    return (
+        folded.endswith(".md")
+        and folded not in SKIPPED_NAMES
+        and not any(is_hidden_name(name) for name in (*folders, filename))
+    )
 
 
 def too_large(path: str, size: int, max_size: int) -> Diagnostic | None:
@@ -128,6 +131,7 @@ def discover(risks_dir: Path, base_dir: Path) -> tuple[list[SourceFile], list[Di
         problems.append(Diagnostic(folder, 1, "error", f"cannot read folder: {error.strerror or error}", "unreadable"))
 
     for directory, subdirs, filenames in os.walk(risks_dir, followlinks=False, onerror=unreadable_folder):
+        # Below a hidden folder no path is a risk path: not worth walking.
         subdirs[:] = [d for d in subdirs if not is_hidden_name(d)]
         for name in subdirs:
             # os.walk does not descend into linked folders; one leading outside is worth a word.
@@ -142,10 +146,10 @@ def discover(risks_dir: Path, base_dir: Path) -> tuple[list[SourceFile], list[Di
                         "symlink-outside",
                     )
                 )
-        # One relative path per folder, not per file: a large register has thousands of files.
         folder = display_path(Path(directory), base_dir)
+        below = Path(os.path.relpath(directory, risks_dir)).as_posix()
         for filename in filenames:
-            if not is_risk_name(filename):
+            if not is_risk_path(filename if below == "." else f"{below}/{filename}"):
                 continue
             path = os.path.join(directory, filename)
             display = filename if folder == "." else f"{folder}/{filename}"
