@@ -44,16 +44,13 @@ def arrange(nav: Navigation, main_pages: list[str], risk_pages: list[str]) -> No
     Risk pages left out of the nav (a large register) never reach the section at all.
     The previous/next links follow the new order.
     """
-    section = _find_section(nav.items, set(main_pages) | set(risk_pages))
+    generated = set(main_pages) | set(risk_pages)
+    section = _find_section(nav.items, generated)
     if section is None:
         return
     section.title = SECTION_TITLE
     by_src = {child.file.src_uri: child for child in section.children if isinstance(child, Page)}
-    others = [
-        child
-        for child in section.children
-        if not (isinstance(child, Page) and child.file.src_uri in set(main_pages) | set(risk_pages))
-    ]
+    others = [child for child in section.children if not (isinstance(child, Page) and child.file.src_uri in generated)]
     children: list[Page | Section] = [by_src[src] for src in main_pages if src in by_src]
     risks = [by_src[src] for src in risk_pages if src in by_src]
     if risks:
