@@ -116,3 +116,17 @@ def test_a_source_date_epoch_past_the_dates_there_are_is_a_config_error(tmp_path
     assert "Traceback" not in run.stderr
     assert run.returncode == 1
     assert "config error in 'SOURCE_DATE_EPOCH'" in run.stdout + run.stderr
+
+
+def test_an_int_too_long_for_python_in_mkdocs_yml_is_a_config_error_in_check(tmp_path: Path) -> None:
+    """Python converts at most 4,300 digits to an int. MkDocs' own loading of mkdocs.yml stops
+    `mkdocs build` with a traceback then, before any plugin runs; `check` says what is wrong."""
+    write_project(tmp_path, {"a.md": risk_file()}, {"top": 5})
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("top: 5", "top: " + "9" * 5000), encoding="utf-8")
+    run = run_cli("check", cwd=tmp_path)
+    assert "Traceback" not in run.stderr, run.stderr
+    assert run.returncode == 1
+    assert "error: a value cannot be read: Exceeds the limit (4300 digits) for integer string conversion" in (
+        run.stdout + run.stderr
+    )

@@ -116,6 +116,10 @@ def _parse(text: str, display: str) -> Any:
         ) from None
     except yaml.YAMLError as error:
         raise _Problems([_config_diagnostic(display, 1, f"not valid YAML: {error}")]) from None
+    except (ValueError, OverflowError) as error:
+        # A value YAML parses but Python cannot hold: an int of over 4,300 digits, 2026-02-30.
+        reason = str(error).split(";")[0]  # without Python's advice to raise its digit limit
+        raise _Problems([_config_diagnostic(display, 1, f"a value cannot be read: {reason}")]) from None
 
 
 @dataclass(frozen=True)
