@@ -41,7 +41,6 @@ sys.path.insert(0, str(HERE))
 
 from generate import LEVELS, TEAMS, risk, risk_id  # noqa: E402
 
-from mkdocs_risk_register import gitlog, gitsource  # noqa: E402
 from mkdocs_risk_register.gitlog import HistoryReader  # noqa: E402
 from mkdocs_risk_register.history import History  # noqa: E402
 from mkdocs_risk_register.settings import Settings, load_settings  # noqa: E402
@@ -154,24 +153,24 @@ def make_repository(root: Path, risks: int, commits: int) -> None:
 
 
 class CountedGit:
-    """Counts the git processes the history reader starts."""
+    """Counts the processes (all of them git) started while the history is read."""
 
     def __init__(self) -> None:
         self.count = 0
-        self.original = gitsource._git
+        self.original = subprocess.Popen.__init__
 
     def __enter__(self) -> CountedGit:
-        def counted(*args: Any, **kwargs: Any) -> Any:
-            self.count += 1
-            return self.original(*args, **kwargs)
+        original = self.original
 
-        gitsource._git = counted  # type: ignore[assignment]
-        gitlog._git = counted  # type: ignore[assignment]
+        def counted(popen: subprocess.Popen[bytes], *args: Any, **kwargs: Any) -> None:
+            self.count += 1
+            original(popen, *args, **kwargs)
+
+        subprocess.Popen.__init__ = counted  # type: ignore[assignment,method-assign]
         return self
 
     def __exit__(self, *exc: object) -> None:
-        gitsource._git = self.original
-        gitlog._git = self.original
+        subprocess.Popen.__init__ = self.original  # type: ignore[method-assign]
 
 
 def timed_read(reader: HistoryReader, settings: Settings) -> tuple[float, int, History]:

@@ -9,6 +9,9 @@ from typing import Any
 
 import pytest
 
+from mkdocs_risk_register.gitlog import HistoryReader
+from mkdocs_risk_register.history import History
+from mkdocs_risk_register.settings import Settings, load_settings
 from tests.cli_helpers import commit_all, git, init_repo, run_cli
 from tests.helpers import Built, build, risk_file, table_with_header, write_project
 
@@ -335,3 +338,39 @@ def test_export_at_a_revision(story: Path) -> None:
     assert git(story, "status", "--porcelain") == status_before  # nothing checked out
     missing = run_cli("export", "--at", "nope", cwd=story)
     assert missing.returncode == 2 and "unknown revision 'nope'" in missing.stderr
+
+
+# --- across `mkdocs serve` rebuilds ----------------------------------------------------------------
+
+
+def test_a_kept_reader_reads_only_new_commits_and_gives_what_a_fresh_one_gives(story: Path, tmp_path: Path) -> None:
+    clone = tmp_path / "serve"
+    git(tmp_path, "clone", "-q", story.as_uri(), str(clone))
+    settings = load_settings(clone / "mkdocs.yml")
+    assert isinstance(settings, Settings)
+    kept = HistoryReader()
+    first = kept.read(settings.risks_dir, settings.model)
+    assert isinstance(first, History) and len(first.changes) == 12
+    assert kept.read(settings.risks_dir, settings.model) is first  # same HEAD: nothing read again
+
+    write(clone, "RSK-1.md", risk_file("RSK-1", title="Tenant data leak", reviewed="2026-02-20", owner="Data Team"))
+    commit_all(clone, "review", date="2026-02-20" + DAY)
+    seen = set(kept.replay.snapshots) if kept.replay else set()
+    grown = kept.read(settings.risks_dir, settings.model)
+    fresh = HistoryReader().read(settings.risks_dir, settings.model)
+    assert isinstance(grown, History) and isinstance(fresh, History)
+    # RSK-1 back to High probability (score 9) with a new review: three records more.
+    assert [(c.field, c.old, c.new) for c in grown.changes[12:]] == [
+        ("probability", "Medium", "High"),
+        ("score", 8, 9),
+        ("reviewed", "2026-01-06", "2026-02-20"),
+    ]
+    assert grown == fresh
+    assert kept.replay is not None and len(set(kept.replay.snapshots) - seen) == 1  # one new file version read
+
+    # A rewritten HEAD (amend) is not an extension: the history is listed again, and still right.
+    write(clone, "RSK-1.md", risk_file("RSK-1", title="Tenant data leak", reviewed="2026-02-21", owner="Data Team"))
+    git(clone, "commit", "-qa", "--amend", "--no-edit", env={"GIT_COMMITTER_DATE": "2026-02-21" + DAY})
+    amended = kept.read(settings.risks_dir, settings.model)
+    assert amended == HistoryReader().read(settings.risks_dir, settings.model)
+    assert isinstance(amended, History) and amended.changes[-1].new == "2026-02-21"

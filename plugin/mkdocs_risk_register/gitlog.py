@@ -14,10 +14,16 @@ merge puts the pull request's own commits on the chain.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
+import subprocess
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
-from .gitsource import Repository, _git
+from .gitsource import GitError, Repository, _git
 from .history import Commit, FileChange, History, Replay, Unavailable, risk_paths
 from .model import Model
 
@@ -50,36 +56,48 @@ def find_head(folder: Path, revision: str = "HEAD") -> Head | Unavailable:
     return Head(Repository(Path(lines[0]).resolve()), lines[2].strip())
 
 
-def parse_log(output: bytes, folder: str) -> list[Commit]:
+def _tokens(stream: IO[bytes]) -> Iterator[bytes]:
+    """The NUL-separated fields of ``git log -z`` as they arrive."""
+    pending = b""
+    read = getattr(stream, "read1", stream.read)  # read1: what the pipe holds, without waiting for more
+    while chunk := read(1 << 16):
+        *complete, pending = (pending + chunk).split(b"\0")
+        yield from complete
+    if pending:
+        yield pending
+
+
+def iter_log(tokens: Iterable[bytes], folder: str) -> Iterator[Commit]:
     """Commits of ``git log --raw -z`` with LOG_FORMAT; paths relative to ``folder``."""
-    tokens = output.split(b"\0")
-    commits: list[Commit] = []
-    position = 0
-    while position < len(tokens):
-        token = tokens[position].lstrip(b"\n")
+    stream = iter(tokens)
+    token = next(stream, None)
+    while token is not None:
+        token = token.lstrip(b"\n")
         if not token.startswith(b"\x01"):
-            position += 1
+            token = next(stream, None)
             continue
         commit_id = token[1:].decode("ascii")
-        timestamp = int(tokens[position + 1])
-        author = tokens[position + 2].decode("utf-8", "replace")
-        position += 3
+        timestamp = int(next(stream))
+        author = next(stream).decode("utf-8", "replace")
         files: list[FileChange] = []
         # Each changed file: ":old-mode new-mode old-id new-id status", then its path.
-        while position + 1 < len(tokens) and tokens[position].lstrip(b"\n").startswith(b":"):
-            meta = tokens[position].lstrip(b"\n")[1:].decode("ascii").split()
-            path = tokens[position + 1].decode("utf-8", "surrogateescape")
-            position += 2
+        token = next(stream, None)
+        while token is not None and token.lstrip(b"\n").startswith(b":"):
+            meta = token.lstrip(b"\n")[1:].decode("ascii").split()
+            path = next(stream).decode("utf-8", "surrogateescape")
             new_mode, new_id, status = meta[1], meta[3], meta[4]
             files.append(FileChange(path, new_id if status != "D" and new_mode in FILE_MODES else None))
-        commits.append(Commit(commit_id, timestamp, author, risk_paths(files, folder)))
-    return commits
+            token = next(stream, None)
+        yield Commit(commit_id, timestamp, author, risk_paths(files, folder))
 
 
-def read_log(repository: Repository, head: str, folder: str) -> list[Commit]:
-    """Every first-parent commit up to ``head`` that touched ``folder``, oldest first."""
-    result = _git(
-        repository.root,
+def parse_log(output: bytes, folder: str) -> list[Commit]:
+    return list(iter_log(output.split(b"\0"), folder))
+
+
+def _log_command(revisions: str, folder: str) -> list[str]:
+    return [
+        "git",
         "-c",
         "log.showSignature=false",
         "--literal-pathspecs",
@@ -92,22 +110,89 @@ def read_log(repository: Repository, head: str, folder: str) -> list[Commit]:
         "--no-renames",  # renames are followed by risk id, whatever git's similarity guess says
         "--no-abbrev",
         f"--format={LOG_FORMAT}",
-        head,
+        revisions,
         "--",
         folder or ".",
-    )
-    if result.returncode != 0:
-        return []
-    return parse_log(result.stdout, folder)
+    ]
+
+
+_FOUND = re.compile(rb"([0-9a-f]+) blob ([0-9]+)")
+
+
+def read_history(repository: Repository, revisions: str, folder: str, replay: Replay) -> list[Commit]:
+    """The commits of ``revisions`` that touched ``folder``, oldest first, with every blob they
+    bring that ``replay`` has not seen added to it.
+
+    ``git log`` and ``git cat-file --batch`` run side by side: a thread reads the log and asks
+    for each new blob as soon as a commit names it, while this thread parses the blobs as
+    they come, so that git's work and Python's overlap on a machine with two cores.
+    """
+    env = {**os.environ, "GIT_PAGER": "cat", "GIT_TERMINAL_PROMPT": "0"}
+    commits: list[Commit] = []
+    first_path: dict[str, str] = {}
+    failure: list[BaseException] = []
+    with (
+        subprocess.Popen(_log_command(revisions, folder), cwd=repository.root, stdout=subprocess.PIPE, env=env) as log,
+        subprocess.Popen(
+            ["git", "cat-file", "--batch"], cwd=repository.root, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
+        ) as cat,
+    ):
+        assert log.stdout is not None and cat.stdin is not None and cat.stdout is not None
+        requests, log_out = cat.stdin, log.stdout
+
+        def ask() -> None:
+            try:
+                for commit in iter_log(_tokens(log_out), folder):
+                    commits.append(commit)
+                    for change in commit.files:
+                        blob = change.blob
+                        if blob is not None and blob not in first_path and blob not in replay.snapshots:
+                            first_path[blob] = change.path
+                            requests.write(blob.encode("ascii") + b"\n")
+                    requests.flush()
+            except BaseException as error:  # handed to the reading thread, which raises it
+                failure.append(error)
+            finally:
+                requests.close()
+
+        asking = threading.Thread(target=ask, name="git-log", daemon=True)
+        asking.start()
+        answers = cat.stdout
+        while header := answers.readline():
+            found = _FOUND.fullmatch(header.rstrip(b"\n"))
+            blob = header.split(b" ", 1)[0].decode("ascii", "replace")
+            data = None
+            if found is not None:
+                data = answers.read(int(found[2]) + 1)[:-1]  # the content is followed by a newline
+            if blob in first_path:
+                replay.add(blob, first_path[blob], data)
+        asking.join()
+    if failure:
+        raise failure[0]
+    if log.returncode != 0:
+        raise GitError(f"git log failed with status {log.returncode}")
+    for blob, path in first_path.items():  # asked for but never answered: reported as unreadable
+        if blob not in replay.snapshots:
+            replay.add(blob, path, None)
+    return commits
+
+
+def extends(repository: Repository, old: str, new: str) -> bool:
+    """Whether ``old`` is on the first-parent chain of ``new``: then the commits after it are all that is new."""
+    result = _git(repository.root, "rev-list", "--first-parent", "--parents", f"{old}..{new}")
+    lines = result.stdout.decode("ascii").split("\n")
+    listed = [line.split() for line in lines if line]
+    return result.returncode == 0 and bool(listed) and len(listed[-1]) > 1 and listed[-1][1] == old
 
 
 @dataclass
 class HistoryReader:
     """Reads the history for a build; kept across ``mkdocs serve`` rebuilds.
 
-    The same HEAD gives the same history without reading anything; a new commit
-    lists the commits again (one quick git process) but reads and parses only
-    the files that no earlier build saw.
+    The same HEAD gives the same history with one ``git rev-parse``. After new
+    commits on the branch, only those are listed, read and replayed; any other
+    move of HEAD (a checkout, a rebase) lists the history again, though the blobs
+    read before are not read again.
     """
 
     model: Model | None = None
@@ -127,13 +212,17 @@ class HistoryReader:
             self.model, self.replay, self.last = model, Replay(model), None
         if self.last is not None and self.last[:2] == (folder, head.commit):
             return self.last[2]
-        commits = read_log(head.repository, head.commit, folder)
-
-        def read_blobs(ids: list[str]) -> dict[str, bytes]:
-            contents = head.repository.read_objects(ids)
-            return {blob: data for blob, data in zip(ids, contents, strict=True) if data is not None}
-
-        history = self.replay.run(commits, read_blobs)
+        repository = head.repository
+        try:
+            if self.last is not None and self.last[0] == folder and extends(repository, self.last[1], head.commit):
+                commits = read_history(repository, f"{self.last[1]}..{head.commit}", folder, self.replay)
+                history = self.replay.replay(commits, fresh=False)
+            else:
+                commits = read_history(repository, head.commit, folder, self.replay)
+                history = self.replay.replay(commits, fresh=True)
+        except (GitError, OSError) as error:
+            self.last = None
+            return Unavailable(f"git could not read the history ({error})")
         self.last = (folder, head.commit, history)
         return history
 

@@ -227,31 +227,40 @@ def read_snapshot(path: str, data: bytes, model: Model) -> Snapshot | str:
 
 @dataclass
 class Replay:
-    """The register's state commit after commit; kept between builds to parse each blob once."""
+    """The register's state commit after commit, kept between builds.
+
+    Each blob is parsed once (a blob id names its content, so what it reads as never
+    goes stale), and a history that grew by a few commits is replayed from where it was.
+    """
 
     model: Model
     snapshots: dict[str, Snapshot | str] = field(default_factory=dict)
-    """Blob id -> what that content reads as; content-addressed, so it never goes stale."""
+    """Blob id -> what that content reads as."""
+    state: _State | None = None
+
+    def add(self, blob: str, path: str, data: bytes | None) -> None:
+        """What one blob reads as; ``path`` (one of its paths) only names it in messages."""
+        self.snapshots[blob] = read_snapshot(path, data, self.model) if data is not None else "cannot read the file"
 
     def run(self, commits: Iterable[Commit], read: Callable[[list[str]], Mapping[str, bytes]]) -> History:
-        """Replay ``commits`` (oldest first); ``read`` returns the contents of blob ids not read before."""
+        """Replay ``commits`` (oldest first) from the start; ``read`` returns the contents of blob ids."""
         commits = list(commits)
-        wanted = sorted(
-            {f.blob for c in commits for f in c.files if f.blob is not None and f.blob not in self.snapshots}
-        )
-        # A blob's first path names it in messages; the content alone decides what it reads as.
         first_path: dict[str, str] = {}
         for commit in commits:
             for change in commit.files:
-                if change.blob is not None:
+                if change.blob is not None and change.blob not in self.snapshots:
                     first_path.setdefault(change.blob, change.path)
-        contents = read(wanted)
-        for blob in wanted:
-            data = contents.get(blob)
-            self.snapshots[blob] = (
-                read_snapshot(first_path[blob], data, self.model) if data is not None else "cannot read the file"
-            )
-        return _State(self.model).replay(commits, self.snapshots)
+        contents = read(sorted(first_path))
+        for blob, path in first_path.items():
+            self.add(blob, path, contents.get(blob))
+        return self.replay(commits, fresh=True)
+
+    def replay(self, commits: Iterable[Commit], *, fresh: bool) -> History:
+        """The history after ``commits``, whose blobs were added: from the start, or after the last replay."""
+        if fresh or self.state is None:
+            self.state = _State(self.model)
+        self.state.replay(commits, self.snapshots)
+        return self.state.result()
 
 
 @dataclass
@@ -260,13 +269,29 @@ class _State:
     at_path: dict[str, Snapshot] = field(default_factory=dict)
     paths_of: dict[str, set[str]] = field(default_factory=dict)
     current: dict[str, Snapshot] = field(default_factory=dict)
+    history: History = field(default_factory=lambda: History(None))
+    counts: list[int] = field(default_factory=list)
+    total: int = 0
 
-    def replay(self, commits: list[Commit], snapshots: Mapping[str, Snapshot | str]) -> History:
-        history = History(commits[-1].id if commits else None)
+    def result(self) -> History:
+        """A copy of the history so far: a later replay adds to this state, not to what was handed out."""
+        h = self.history
+        return History(
+            h.head,
+            list(h.changes),
+            list(h.unreadable),
+            dict(h.last_changed),
+            {risk_id: list(points) for risk_id, points in h.timelines.items()},
+            list(h.register_points),
+        )
+
+    def replay(self, commits: Iterable[Commit], snapshots: Mapping[str, Snapshot | str]) -> None:
+        history = self.history
         band_index = {band.name: index for index, band in enumerate(self.model.bands)}
-        counts = [0] * len(self.model.bands)
-        total = 0
+        counts = self.counts or [0] * len(self.model.bands)
+        total = self.total
         for commit in commits:
+            history.head = commit.id
             date = commit.date
             touched: set[str] = set()
             for change in commit.files:
@@ -321,7 +346,7 @@ class _State:
                     history.register_points[-1] = register_point  # the state at the end of the day
                 else:
                     history.register_points.append(register_point)
-        return history
+        self.counts, self.total = counts, total
 
     def _leave(self, path: str, snapshot: Snapshot) -> None:
         del self.at_path[path]
