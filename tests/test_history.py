@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -183,17 +182,32 @@ def test_shallow_clone_builds_strict_and_names_the_fix(story: Path, tmp_path: Pa
     assert all(risk["last_changed"] is None for risk in result.data()["risks"])
 
 
+def history_section(page: str) -> str:
+    return page[page.index('id="history"') : page.index("</table>", page.index('id="history"'))]
+
+
 def test_same_commit_gives_the_same_site_from_any_clone_and_date(story: Path, tmp_path: Path) -> None:
-    sites = []
-    for name, epoch in (("one", "1772323200"), ("two/deeper", "1790000000")):
+    sites = {}
+    for name, epoch in (("one", "1772323200"), ("two/deeper", "1772323200"), ("three", "1790000000")):
         clone = tmp_path / name
         git(tmp_path, "clone", "-q", story.as_uri(), str(clone))
         result = build(clone, env={"SOURCE_DATE_EPOCH": epoch})
         assert result.returncode == 0, result.log
-        sites.append(result.site)
-    history = [(site / "risk-register" / "history.json").read_bytes() for site in sites]
-    assert history[0] == history[1] and len(history[0]) > 100
-    shutil.rmtree(tmp_path / "one")
+        sites[name] = result.site
+
+    def files(site: Path) -> dict[str, bytes]:
+        return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+    # Same build date, another path: every file of the site is the same, byte for byte.
+    one, two = files(sites["one"]), files(sites["two/deeper"])
+    assert one.keys() == two.keys() and [k for k in one if one[k] != two[k]] == []
+    # Another build date too: schedules move with it, the history does not.
+    three = files(sites["three"])
+    assert three["risk-register/history.json"] == one["risk-register/history.json"]
+    assert three["risk-register/changes/index.html"] == one["risk-register/changes/index.html"]
+    for risk_id in ("RSK-1", "RSK-2", "RSK-3"):
+        page = f"risk-register/{risk_id}/index.html"
+        assert history_section(three[page].decode()) == history_section(one[page].decode())
 
 
 # --- pages ---------------------------------------------------------------------------------------
@@ -374,3 +388,12 @@ def test_a_kept_reader_reads_only_new_commits_and_gives_what_a_fresh_one_gives(s
     amended = kept.read(settings.risks_dir, settings.model)
     assert amended == HistoryReader().read(settings.risks_dir, settings.model)
     assert isinstance(amended, History) and amended.changes[-1].new == "2026-02-21"
+
+
+def test_check_reports_review_stale_as_the_build_does(story: Path) -> None:
+    run = run_cli("check", cwd=story)
+    # The warning of the build (test_review_stale_warns_of_a_rescore_after_the_review), line for line.
+    assert run.returncode == 0, run.stdout + run.stderr
+    stale = [line for line in run.lines if line.endswith("[review-stale]")]
+    assert len(stale) == 1 and stale[0].startswith("risks/RSK-1.md:9: warning: reviewed 2026-01-06, but commit ")
+    assert run_cli("check", "--strict", cwd=story).returncode == 1

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TextIO, cast
 
 from . import render
-from .cli_history import add_report_parser, register_at_revision, report_text
+from .cli_history import add_report_parser, register_at_revision, report_text, with_git_history
 from .diagnostics import ConfigError, Diagnostic, printable
 from .diff import Side, compare, to_json, to_markdown
 from .gitsource import GitError, Repository, register_at, settings_at
@@ -184,6 +184,7 @@ def run_check(args: argparse.Namespace, stdout: TextIO) -> int:
                     build_date=build_date,
                     max_file_size=settings.max_file_size,
                 )
+                register = with_git_history(settings, register)
                 problems += register.problems
             else:
                 problems.append(missing_risks_dir(settings))

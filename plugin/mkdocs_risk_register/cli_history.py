@@ -7,7 +7,7 @@ import datetime as dt
 
 from .gitlog import HistoryReader, commit_date, commits_after
 from .gitsource import Repository, register_at, settings_at
-from .history import Unavailable
+from .history import History, Unavailable, reviewed_line_on_disk, with_history
 from .register import Register, build_date_from_env
 from .report import Period, report_data, report_json, report_markdown
 from .settings import Settings, UsageError
@@ -70,3 +70,14 @@ def register_at_revision(settings: Settings, revision: str) -> Register:
     if register is None:
         raise UsageError(f"{revision} has no risks folder ({used.risks_dir_setting}/)")
     return register
+
+
+def with_git_history(settings: Settings, register: Register) -> Register:
+    """The register with ``last_changed`` and the ``review-stale`` warnings, as the build gives them;
+    unchanged when the history is off or cannot be read (the build only notes that too)."""
+    if settings.history is False:
+        return register
+    history = HistoryReader().read(settings.risks_dir, settings.model)
+    if not isinstance(history, History):
+        return register
+    return with_history(register, history, reviewed_line_on_disk(settings.base_dir))

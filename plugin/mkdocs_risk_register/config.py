@@ -59,7 +59,7 @@ class RiskRegisterConfig(base.Config):
     # The register page's chart: the SVG matrix, the reference's Mermaid chart, or both (docs/charts.md).
     chart_format = OneOf(("svg", "mermaid", "both"), default="both")
     # The register's history read from git (docs/history.md): auto reads it where git has it.
-    history = OneOf(("auto", True, False), default=False)
+    history = OneOf(("auto", True, False), default="auto")
 
     def validate(self) -> tuple[base.ConfigErrors, base.ConfigWarnings]:
         failed, warnings = super().validate()

@@ -14,6 +14,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostic
@@ -435,6 +436,19 @@ def with_history(register: Register, history: History, reviewed_line: Callable[[
             )
     problems.sort(key=lambda p: (p.path, p.line))
     return dataclasses.replace(register, risks=tuple(risks), problems=tuple(problems))
+
+
+def reviewed_line_on_disk(base_dir: Path) -> Callable[[Risk], int]:
+    """The line of ``reviewed`` in a risk's file as it is on disk (where a ``review-stale`` warning points)."""
+
+    def line(risk: Risk) -> int:
+        try:
+            text = (base_dir / risk.source).read_text(encoding="utf-8-sig", errors="replace")
+        except OSError:
+            return 1
+        return key_line(text, "reviewed")
+
+    return line
 
 
 def key_line(text: str, key: str) -> int:

@@ -21,11 +21,10 @@ from .config import RiskRegisterConfig, issue_url_pattern, model_settings
 from .deferred import MIN_SIZE, PLACEHOLDER, Deferred, defer
 from .diagnostics import ConfigError
 from .gitlog import HistoryReader
-from .history import History, Unavailable, key_line, with_history
+from .history import History, Unavailable, reviewed_line_on_disk, with_history
 from .model import Model, model_from_settings
 from .nav import arrange
 from .register import FileCache, build_date_from_env, load_register
-from .risk import Risk
 from .views.history_pages import commit_url_pattern
 from .views.site import SiteLayout
 from .views.site_files import ChartFormat, GeneratedSite, RenderOptions, generate_site
@@ -99,7 +98,7 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
             log.debug(f"{self.cache.checked} of {len(self.cache.results)} risk files read again")
         history = self._read_history()
         if isinstance(history, History):
-            register = with_history(register, history, self._reviewed_line)
+            register = with_history(register, history, reviewed_line_on_disk(self.base_dir))
         for problem in register.problems:
             log.warning(problem.format())
         layout = SiteLayout(self.config.prefix.strip("/"), config.use_directory_urls)
@@ -165,13 +164,6 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
 
     def _shown(self, path_in_risks_dir: str) -> str:
         return Path(os.path.relpath(self.risks_dir / path_in_risks_dir, self.base_dir)).as_posix()
-
-    def _reviewed_line(self, risk: Risk) -> int:
-        try:
-            text = (self.base_dir / risk.source).read_text(encoding="utf-8-sig", errors="replace")
-        except OSError:
-            return 1
-        return key_line(text, "reviewed")
 
     def _add(self, files: Files, file: File) -> None:
         existing = files.get_file_from_path(file.src_uri)

@@ -59,6 +59,8 @@ class Settings:
     issue_url: str | None = None
     docs_dir_setting: str = "docs"
     use_directory_urls: bool = True
+    history: str | bool = "auto"
+    """Whether `check` reads the git history for ``review-stale`` (as the build does)."""
 
     @property
     def docs_dir(self) -> Path:
@@ -367,6 +369,7 @@ def parse_settings(text: str, config_path: Path, read: ReadFile) -> Settings | l
         issue_url=issue_url_pattern(config.issue_url, _text_or_none(document.get("repo_url"))),
         docs_dir_setting=str(document.get("docs_dir") or "docs"),
         use_directory_urls=document.get("use_directory_urls") is not False,
+        history=config.history,
     )
 
 

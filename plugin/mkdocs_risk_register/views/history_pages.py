@@ -80,7 +80,7 @@ class HistoryView:
     def risk_section(self, risk: Risk) -> str:
         """The History section of a risk page: the score chart with its text, then the table of changes."""
         if not isinstance(self.history, History):
-            return f"## History\n\n<p>History is unavailable: {escape(self.history.reason)}.</p>\n"
+            return ""  # said once, on the changes page, rather than on every risk page
         timeline = self.history.timelines.get(risk.id)
         changes = self._by_risk.get(risk.id, [])
         if not timeline or self.end is None:

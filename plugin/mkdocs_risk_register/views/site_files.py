@@ -73,7 +73,8 @@ class GeneratedSite:
         chart = self.risk_page_chart(src_path) if chart_html is None else chart_html
         risk = self.risk_pages[src_path]
         page = risk_page(risk, self.register, self.layout, issue_url=self.options.issue_url, chart_html=chart)
-        return page if self.history is None else f"{page}\n{self.history.risk_section(risk)}"
+        section = self.history.risk_section(risk) if self.history is not None else ""
+        return f"{page}\n{section}" if section else page
 
     def all_files(self) -> Iterator[tuple[str, str]]:
         """Every generated file with its content (risk pages rendered too)."""
