@@ -34,8 +34,8 @@ def _link(html: str, rel: str) -> str | None:
 
 
 def test_previous_and_next_follow_the_navigation_order(tmp_path: Path) -> None:
-    # Sorted by name the pages would run, index, monitoring, top; the navigation
-    # shows register, top, monitoring, then the risks, and previous/next must agree with it.
+    # Sorted by name the pages would run, changes, index, monitoring, top; the navigation
+    # shows register, top, monitoring, changes, then the risks, and previous/next must agree with it.
     risks = {"a.md": risk_file("R-1"), "b.md": risk_file("R-2")}
     built = build(write_project(tmp_path, risks), strict=True)
     assert built.returncode == 0, built.log
@@ -44,8 +44,10 @@ def test_previous_and_next_follow_the_navigation_order(tmp_path: Path) -> None:
     assert _link(register, "prev") == ".."
     assert _link(register, "next") == "top/"
     assert (_link(top, "prev"), _link(top, "next")) == ("../", "../monitoring/")
-    assert (_link(monitoring, "prev"), _link(monitoring, "next")) == ("../top/", "../R-1/")
-    assert (_link(first, "prev"), _link(first, "next")) == ("../monitoring/", "../R-2/")
+    changes = built.page("risk-register/changes/")
+    assert (_link(monitoring, "prev"), _link(monitoring, "next")) == ("../top/", "../changes/")
+    assert (_link(changes, "prev"), _link(changes, "next")) == ("../monitoring/", "../R-1/")
+    assert (_link(first, "prev"), _link(first, "next")) == ("../changes/", "../R-2/")
 
 
 def test_a_register_of_exactly_nav_risk_pages_lists_them(tmp_path: Path) -> None:
