@@ -15,15 +15,18 @@ from pathlib import Path
 
 import yaml
 
-from tests.cli_helpers import Run, run_cli
+from tests.cli_helpers import Run, commit_all, git, run_cli
 from tests.helpers import copy_example, risk_file, write_project
 
 OUT = "docs/risk-register"
 MANIFEST = ".risk-register-render.json"
-# The example register: 13 risks, so 13 risk pages beside the register, top and monitoring pages, the data
-# (JSON, CSV), the SVG chart file and the two assets.
+# The example register: 13 risks, so 13 risk pages beside the register, top, monitoring and changes pages,
+# the data (JSON, CSV, history), the SVG chart file and the two assets: 23 files.
 RISK_PAGES = [f"RSK-{n:03d}.md" for n in range(1, 14)]
-REGISTER_FILES = ["index.md", "top.md", "monitoring.md", "risks.json", "risks.csv", "risk-matrix.svg"]
+REGISTER_FILES = [
+    *("index.md", "top.md", "monitoring.md", "changes.md"),
+    *("risks.json", "risks.csv", "history.json", "risk-matrix.svg"),
+]
 ASSET_FILES = ["assets/risk-register.css", "assets/risk-register.js"]
 ALL_FILES = sorted([*RISK_PAGES, *REGISTER_FILES, *ASSET_FILES])
 
@@ -55,7 +58,7 @@ def test_writes_every_page_and_data_file_into_docs_prefix(tmp_path: Path) -> Non
     out = tmp_path / OUT
     assert files_in(out) == ALL_FILES
     assert sorted(run.lines[:-1]) == [f"wrote {OUT}/{name}" for name in ALL_FILES]
-    assert run.lines[-1] == f"risk-register: {OUT}: 21 files written, 0 removed, 0 unchanged"
+    assert run.lines[-1] == f"risk-register: {OUT}: 23 files written, 0 removed, 0 unchanged"
     assert run.stderr == ""  # the example register has no problems
     # The reference's values, from the written data: RSK-002 is Medium x High = 8 on the matrix, Urgent.
     data = json.loads((out / "risks.json").read_text(encoding="utf-8"))
@@ -75,13 +78,30 @@ def test_writes_every_page_and_data_file_into_docs_prefix(tmp_path: Path) -> Non
     ).read_bytes()
 
 
+def test_the_history_from_git_reaches_the_rendered_pages(tmp_path: Path) -> None:
+    # As the plugin does: in a git work tree the changes page and history.json come from the commits.
+    copy_example(tmp_path)
+    git(tmp_path, "init", "-q", "-b", "main")
+    commit_all(tmp_path, "The register")
+    risk = tmp_path / "risks/RSK-011.md"
+    risk.write_text(risk.read_text(encoding="utf-8").replace("impact: Medium", "impact: High"), encoding="utf-8")
+    commit_all(tmp_path, "RSK-011 is worse than we thought")
+    run = render(tmp_path)
+    assert run.returncode == 0, run.stderr
+    changes = json.loads((tmp_path / OUT / "history.json").read_text(encoding="utf-8"))
+    # RSK-011: Low probability; impact Medium -> High, so its score goes 4 -> 7 on the reference matrix.
+    impact = [c for c in changes if c["id"] == "RSK-011" and c["field"] == "impact"]
+    assert [(c["from"], c["to"]) for c in impact] == [("Medium", "High")]
+    assert "RSK-011" in (tmp_path / OUT / "changes.md").read_text(encoding="utf-8")
+
+
 def test_a_second_run_changes_no_byte_and_no_mtime(tmp_path: Path) -> None:
     copy_example(tmp_path)
     assert render(tmp_path).returncode == 0
     before = snapshot(tmp_path)
     again = render(tmp_path)
     assert again.returncode == 0, again.stderr
-    assert again.lines == [f"risk-register: {OUT}: 0 files written, 0 removed, 21 unchanged"]
+    assert again.lines == [f"risk-register: {OUT}: 0 files written, 0 removed, 23 unchanged"]
     assert snapshot(tmp_path) == before  # contents and modification times, the manifest included
 
 
@@ -160,7 +180,7 @@ def test_check_writes_nothing_and_fails_when_files_differ(tmp_path: Path) -> Non
     assert render(tmp_path).returncode == 0
     ok = render(tmp_path, "--check")
     assert ok.returncode == 0, ok.stdout
-    assert ok.lines == [f"risk-register: 21 files in {OUT} up to date"]
+    assert ok.lines == [f"risk-register: 23 files in {OUT} up to date"]
 
     # A risk is re-scored and another is gone: check lists the pages that would change and the one to remove.
     risk = tmp_path / "risks/RSK-011.md"

@@ -24,10 +24,13 @@ from . import render
 from .cli_history import add_report_parser, register_at_revision, report_text, with_git_history
 from .diagnostics import ConfigError, Diagnostic, printable
 from .diff import Side, compare, to_json, to_markdown
+from .gitlog import HistoryReader
 from .gitsource import GitError, Repository, register_at, settings_at
+from .history import History, Unavailable, reviewed_line_on_disk, with_history
 from .register import Register, build_date_from_env, load_register
 from .settings import Settings, UsageError, find_config, load_settings, missing_risks_dir
 from .views.export import register_to_csv, register_to_json
+from .views.history_pages import commit_url_pattern
 from .views.site import SiteLayout
 from .views.site_files import ChartFormat, RenderOptions, generate_site
 
@@ -324,13 +327,24 @@ def run_render(args: argparse.Namespace, stdout: TextIO) -> int:
         build_date=build_date_from_env(),
         max_file_size=settings.max_file_size,
     )
+    # The history from git, as the build reads it: the changes page, history.json, risk pages' History.
+    history = None if settings.history is False else HistoryReader().read(settings.risks_dir, settings.model)
+    if isinstance(history, History):
+        register = with_history(register, history, reviewed_line_on_disk(settings.base_dir))
+    elif isinstance(history, Unavailable) and settings.history is True:
+        print(f"{PROG}: history not read: {history.reason}", file=sys.stderr)
     # As in `mkdocs build`: problems are reported (here on stderr) and shown on the register page.
     for problem in [*problems, *register.problems]:
         print(problem.format(), file=sys.stderr)
     layout = SiteLayout(settings.prefix, settings.use_directory_urls)
-    options = RenderOptions(issue_url=settings.issue_url, chart_format=cast(ChartFormat, settings.chart_format))
+    options = RenderOptions(
+        issue_url=settings.issue_url,
+        chart_format=cast(ChartFormat, settings.chart_format),
+        commit_url=commit_url_pattern(settings.repo_url),
+    )
     out_dir = Path(args.out).absolute() if args.out else settings.docs_dir / settings.prefix
-    result = render.plan(out_dir, render.rendered_files(generate_site(register, layout, options)))
+    site = generate_site(register, layout, options, history)
+    result = render.plan(out_dir, render.rendered_files(site))
 
     def shown(paths: Sequence[str]) -> list[str]:
         return render.describe(paths, out_dir, settings.base_dir)

@@ -57,6 +57,7 @@ class Settings:
     prefix: str = "risk-register"
     chart_format: str = "both"
     issue_url: str | None = None
+    repo_url: str | None = None
     docs_dir_setting: str = "docs"
     use_directory_urls: bool = True
     history: str | bool = "auto"
@@ -367,6 +368,7 @@ def parse_settings(text: str, config_path: Path, read: ReadFile) -> Settings | l
         prefix=str(config.prefix).strip("/"),
         chart_format=str(config.chart_format),
         issue_url=issue_url_pattern(config.issue_url, _text_or_none(document.get("repo_url"))),
+        repo_url=_text_or_none(document.get("repo_url")),
         docs_dir_setting=str(document.get("docs_dir") or "docs"),
         use_directory_urls=document.get("use_directory_urls") is not False,
         history=config.history,
