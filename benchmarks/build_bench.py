@@ -5,7 +5,10 @@ theme, Markdown extensions and navigation:
 
   (a) plugin:  mkdocs.yml with the risk-register plugin and the risk files;
   (b) static:  the very files the plugin generates, written into docs/ as plain
-               Markdown, built without the plugin.
+               Markdown, built without the plugin. The pages hold the register's
+               views as blocks, so this build lists the Markdown extension
+               ``risk_register`` (as a Zensical site does): it reads the same
+               risk files and renders the same views.
 
 Each build is a real ``mkdocs build`` in a subprocess. The script prints the
 median of several runs of: wall time, the plugin's own time (its MkDocs events;
@@ -133,6 +136,12 @@ def make_static_project(plugin_root: Path, root: Path, theme: str) -> int:
         section.append({"Risks": list(site.risk_pages)})
     static = base_config(theme)
     static["plugins"] = ["search"]
+    settings = {key: value for key, value in plugin.config.items() if value is not None}
+    # The views in the pages, rendered by the extension on its own (it reads the same risk files).
+    static["markdown_extensions"] = [
+        *static["markdown_extensions"],
+        {"risk_register": {**settings, "risks_dir": str((plugin_root / "risks").resolve())}},
+    ]
     # Risk pages left out of this nav are simply not listed, as a hand-written site would do
     # (MkDocs then names them in one INFO line).
     static["nav"] = ["index.md", {"Risk Register": section}]

@@ -11,7 +11,6 @@ from mkdocs_risk_register import ConfigError, load_register, model_from_settings
 from mkdocs_risk_register.loader import parse_file, parse_front_matter
 from mkdocs_risk_register.naming import natural_key
 from mkdocs_risk_register.register import build_date_from_env
-from mkdocs_risk_register.views.body import shift_headings
 from tests.helpers import risk_file
 
 
@@ -109,13 +108,6 @@ def test_build_date_comes_from_source_date_epoch() -> None:
         with pytest.raises(ConfigError) as raised:
             build_date_from_env({"SOURCE_DATE_EPOCH": malformed})
         assert raised.value.key == "SOURCE_DATE_EPOCH"
-
-
-def test_shift_headings_demotes_atx_and_setext_but_not_code() -> None:
-    body = "Intro\n\n## Section\n\nText\n\nSetext\n------\n\n```\n## not a heading\n```\n"
-    shifted = shift_headings(body, 3)
-    assert shifted == "Intro\n\n### Section\n\nText\n\n### Setext\n\n```\n## not a heading\n```\n"
-    assert shift_headings("### Deep\n", 3) == "### Deep\n"
 
 
 def test_front_matter_values_by_hand() -> None:

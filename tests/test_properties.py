@@ -27,19 +27,19 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-import markdown
 import pytest
 import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from mkdocs_risk_register.diagnostics import ConfigError, Diagnostic
+from mkdocs_risk_register.markdown import Site, convert
 from mkdocs_risk_register.model import Model, model_from_settings
 from mkdocs_risk_register.register import Register, assemble, check_file
 from mkdocs_risk_register.risk import Risk
 from mkdocs_risk_register.spreadsheet import restore
 from mkdocs_risk_register.views.site import SiteLayout
-from mkdocs_risk_register.views.site_files import RenderOptions, generate_site
+from mkdocs_risk_register.views.site_files import GeneratedSite, RenderOptions, generate_site
 from tests import reference
 from tests.helpers import EXTRA_CODES, REPO, SPEC_CODES, build, html_tables
 
@@ -362,9 +362,12 @@ def shown(text: str) -> str:
 MARKDOWN_EXTENSIONS = ["admonition", "attr_list", "tables", "toc", "pymdownx.superfences"]
 
 
-def to_html(text: str) -> str:
-    """A generated page through Python-Markdown with the extensions the example site uses."""
-    return markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS)
+def to_html(site: GeneratedSite, src_uri: str) -> str:
+    """A generated page through Python-Markdown with the extensions the example site uses, and the views'."""
+    text = site.render_risk_page(src_uri) if src_uri in site.risk_pages else site.pages[src_uri]
+    html, problems = convert(text, Site.of(site), src_uri, extensions=MARKDOWN_EXTENSIONS)
+    assert problems == []
+    return html
 
 
 # What the register's tables hold: their own HTML and what inline Markdown renders.
@@ -606,13 +609,13 @@ def check_in_process(raw_settings: dict[str, Any], files: dict[str, bytes], layo
     generated = dict(site.all_files())
     for path in generated:  # file systems refuse names over 255 bytes
         assert all(len(part.encode()) <= 120 for part in path.split("/")), path
-    index_html = to_html(generated[layout.src("index.md")])
+    index_html = to_html(site, layout.src("index.md"))
     if register.risks:
         check_register_table(index_html, register.risks)
     assert unsafe_markup(index_html) == []
-    assert unsafe_markup(to_html(generated[layout.src("monitoring.md")])) == []
+    assert unsafe_markup(to_html(site, layout.src("monitoring.md"))) == []
     for risk in register.risks:
-        page = to_html(generated[layout.risk_src(risk.id)])
+        page = to_html(site, layout.risk_src(risk.id))
         summary = re.search(r"<table data-risk-summary.*?</table>", page, re.DOTALL)
         assert summary, risk.id
         assert all(len(row) == 2 for row in html_tables(summary.group(0))[0])
@@ -620,7 +623,7 @@ def check_in_process(raw_settings: dict[str, Any], files: dict[str, bytes], layo
         assert headings(page, "h1")[0].startswith(shown(risk.id) + ":")
     if model.top:
         # A body can never swallow the next risk: every top risk keeps its own heading, in order.
-        top = headings(to_html(generated[layout.src("top.md")]))
+        top = headings(to_html(site, layout.src("top.md")))
         assert in_order(top, [shown(r.id) + ":" for r in register.top]), top
 
     data = json.loads(generated[layout.src("risks.json")])
@@ -854,7 +857,7 @@ def _markup_shows_as_text(counter: list[int], title: str, mitigation: str, owner
     if not register.risks:  # an all-blank owner or title is an error, not a risk
         assert register.errors
         return
-    page = to_html(generate_site(register, SiteLayout()).pages["risk-register/index.md"])
+    page = to_html(generate_site(register, SiteLayout()), "risk-register/index.md")
     row = html_tables(register_table_html(page))[0][1]
     assert row[1] == shown(title)
     assert row[2] == shown(category)
@@ -887,11 +890,10 @@ def _bodies_stay_inside_their_risk(counter: list[int], risk_bodies: list[str]) -
     register = assemble(results, model, BUILD_DATE)
     assert len(register.risks) == len(risk_bodies)
     site = generate_site(register, SiteLayout())
-    generated = dict(site.all_files())
-    top = headings(to_html(generated["risk-register/top.md"]))
+    top = headings(to_html(site, "risk-register/top.md"))
     assert in_order(top, [f"RSK-{n}: Risk {n}" for n in range(1, len(risk_bodies) + 1)]), top
     for risk in register.risks:
-        page = to_html(generated[f"risk-register/{risk.id}.md"])
+        page = to_html(site, f"risk-register/{risk.id}.md")
         assert headings(page, "h1")[0] == f"{risk.id}: {risk.title}"
         assert re.search(r"<table data-risk-summary", page)
 
@@ -980,7 +982,7 @@ def _built_site(run: BuildRun, data: st.DataObject) -> None:
     if expected.risks:
         check_register_table(index_html, register_json["risks"])
         # Each ID links to a risk page that exists in the site.
-        hrefs = re.findall(r'<tr[^>]*><td><a href="([^"]+)"', register_table_html(index_html))
+        hrefs = re.findall(r'<tr[^>]*>\s*<td><a href="([^"]+)"', register_table_html(index_html))
         assert len(hrefs) == len(expected.risks)
         base = "risk-register/index.html"
         for href in hrefs:

@@ -364,7 +364,7 @@ def test_the_register_page_of_a_very_large_register_counts_each_cell(tmp_path: P
     text = page[page.index('<details class="risk-matrix-text">') :]
     assert "<li>High probability, High impact: score 9 (Urgent): 300 risks</li>" in text
     assert "<li>Medium probability, Medium impact: score 6 (Proactive): 201 risks</li>" in text
-    assert page.count('data-risk-id="') == 0 and page.count("<tr id=") == 506  # ...but every risk in the table
+    assert page.count('data-risk-id="') == 0 and "/// risk-table\n///" in page  # ...but every risk in the table
     # ...and in the file, for slides.
     assert len(markers(parse(site.pages["risk-register/risk-matrix.svg"].split("\n", 1)[1]))) == 501
     # The folded Mermaid chart (a point per risk) is left out, with a note; asked for, it is drawn.
@@ -380,13 +380,13 @@ def test_risk_pages_of_a_large_register_draw_their_risk_alone_and_count_the_rest
     files.update({f"C-{n}.md": risk_file(f"C-{n}", probability="Low", impact="Low") for n in range(1, 51)})
     files["D-1.md"] = risk_file("D-1", probability="Low", impact="Low", status="Closed")
     site = generate_site(register_from(tmp_path, files), LAYOUT)
-    page = site.render_risk_page("risk-register/C-7.md")
+    page = site.risk_page_chart("risk-register/C-7.md")  # the chart the page's card shows
     root = parse(first_svg(page))
     assert [(m.risk_id, m.href, m.current) for m in markers(root)] == [("C-7", "../C-7/", True)]
     assert cell_texts(root, "1", "9", "5") == {"9": ["9", "100 risks"], "1": ["1", "50 risks"], "5": ["5", "0 risks"]}
     assert "150 active risks" in (root.find("svg:desc", NS).text or "")  # type: ignore[union-attr]
     assert 'Each cell counts its active risks; <a href="../">the register</a> lists all 150.' in page
-    closed = site.render_risk_page("risk-register/D-1.md")
+    closed = site.risk_page_chart("risk-register/D-1.md")
     assert "D-1 is not on the chart" in closed
     assert markers(parse(first_svg(closed))) == []
     # The register page still draws every active risk.

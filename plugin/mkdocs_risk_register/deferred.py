@@ -23,6 +23,8 @@ MIN_SIZE = 2000
 """Smaller blocks cost MkDocs little; they stay in the Markdown."""
 PLACEHOLDER = '<div data-risk-register-block="{}"></div>'
 _CLOSERS = ("</table>", "</figure>", "</details>")
+# What the views write into a rendered page, by how it opens: the register's tables and the risk matrix.
+_RENDERED = {"<table data-risk-register-table": "</table>", '<figure class="risk-matrix-figure"': "</figure>"}
 # The generated HTML writes every attribute after one space: a literal start keeps the search fast.
 _ID = re.compile(r' id="([^"]*)"')
 
@@ -38,6 +40,33 @@ class Deferred:
     def anchor_ids(self) -> set[str]:
         """The ``id`` attributes inside the held-back blocks, as MkDocs' own parser would find them."""
         return {html.unescape(found) for block in self.blocks for found in _ID.findall(block)}
+
+    def hold_html(self, html: str) -> str:
+        """``html`` (a rendered page) with each large view table or chart cut out for a placeholder.
+
+        The views build tables in the page's element tree (so MkDocs sees their links); this keeps
+        what the search plugin parses after that as small as before.
+        """
+        parts, position = [], 0
+        while True:
+            found = [(html.find(opener, position), opener) for opener in _RENDERED]
+            found = [(start, opener) for start, opener in found if start >= 0]
+            if not found:
+                break
+            start, opener = min(found)
+            closer = _RENDERED[opener]
+            end = html.find(closer, start)
+            if end < 0:
+                break
+            end += len(closer)
+            if end - start < MIN_SIZE:
+                parts.append(html[position:end])
+            else:
+                parts += [html[position:start], PLACEHOLDER.format(len(self.blocks))]
+                self.blocks.append(html[start:end])
+            position = end
+        parts.append(html[position:])
+        return "".join(parts)
 
     def fill(self, page: str) -> tuple[str, int]:
         """The page (its HTML) with every block in place, and how many placeholders were not found."""

@@ -18,10 +18,11 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from .config import RiskRegisterConfig, issue_url_pattern, model_settings
-from .deferred import MIN_SIZE, PLACEHOLDER, Deferred, defer
-from .diagnostics import ConfigError
+from .deferred import Deferred, defer
+from .diagnostics import ConfigError, Diagnostic
 from .gitlog import HistoryReader
 from .history import History, Unavailable, reviewed_line_on_disk, with_history
+from .markdown import Host, PageRef, RiskRegisterExtension, Site
 from .model import Model, model_from_settings
 from .nav import arrange
 from .register import FileCache, build_date_from_env, load_register
@@ -33,6 +34,13 @@ log = get_plugin_logger("risk-register")  # the name users write in mkdocs.yml, 
 
 # Shipped with the package and added to every site: the table's sort and filter, the chart's styles.
 ASSETS = ("risk-register.css", "risk-register.js")
+
+
+def _is_this_extension(entry: object) -> bool:
+    """Whether a ``markdown_extensions`` entry is this package's extension (the plugin adds its own)."""
+    if isinstance(entry, RiskRegisterExtension):
+        return True
+    return entry in ("risk_register", "mkdocs_risk_register.markdown")
 
 
 def asset_src(prefix: str, name: str) -> str:
@@ -55,6 +63,9 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
         self.risk_sources: dict[str, str] = {}
         self.render_ahead = True
         self.history_reader = HistoryReader()
+        # The page MkDocs is rendering: its source path and the lines of its front matter (for bad-view lines).
+        self.page: PageRef | None = None
+        self.view_site: Site | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps one plugin instance across `mkdocs serve` rebuilds,
@@ -77,6 +88,11 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
                 )
         except ConfigError as error:
             raise PluginError(error.format()) from None
+        # The views in any page, by the extension a Zensical site lists itself: one register for both.
+        config.markdown_extensions[:] = [name for name in config.markdown_extensions if not _is_this_extension(name)]
+        config.markdown_extensions.append(
+            RiskRegisterExtension(host=Host(lambda: self.view_site, lambda: self.page, self._report))
+        )
         for name in ASSETS:
             src = asset_src(self.config.prefix, name)
             extra = config.extra_css if name.endswith(".css") else config.extra_javascript
@@ -108,6 +124,7 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
             commit_url=commit_url_pattern(config.repo_url),
         )
         self.site = generate_site(register, layout, options, history)
+        self.view_site = Site.of(self.site)
 
         self.deferred = {}
         top = layout.src("top.md")
@@ -188,25 +205,48 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
         return self._render_risk_page(src_path) if rendered is None else rendered
 
     def _render_risk_page(self, src_path: str) -> str:
-        """A risk page's Markdown; a large chart is held back (the body is the author's Markdown)."""
         assert self.site is not None
-        chart = self.site.risk_page_chart(src_path)
-        if len(chart) < MIN_SIZE:
-            return self.site.render_risk_page(src_path, chart_html=chart)
-        markdown = self.site.render_risk_page(src_path, chart_html=PLACEHOLDER.format(0))
-        self.deferred[src_path] = Deferred(markdown, [chart], anchors=False)
+        return self.site.render_risk_page(src_path)
+
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        # Where the page's views are, for their diagnostics: the page, and the lines its front matter took.
+        offset = 0
+        if page.meta:
+            try:
+                source = page.file.content_string
+            except (OSError, UnicodeDecodeError, TypeError):
+                source = ""
+            if source.endswith(markdown):
+                offset = source[: len(source) - len(markdown)].count("\n")
+        # Named from the folder of mkdocs.yml, as the risk files' problems are.
+        path = Path(os.path.relpath(os.path.join(config.docs_dir, page.file.src_path), self.base_dir)).as_posix()
+        self.page = PageRef(page.file.src_uri, path, offset)
         return markdown
 
+    def _report(self, problem: Diagnostic) -> None:
+        log.error(problem.format())
+
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if self.site is not None and page.file.src_uri in self.site.risk_pages:
+        if self.site is None:
+            return html
+        src_path = page.file.src_uri
+        if src_path in self.site.risk_pages:
             title = page.title
             if title is not None and "&" in title:
                 # A risk page's title is the author's text, escaped. Material prints a title without meta
                 # through `striptags`, which turns "&lt;" back into "<"; as meta it prints it as it is.
                 page.meta["title"] = title
-        held = self.deferred.get(page.file.src_uri)
+        elif src_path not in self.site.pages:
+            return html
+        held = self.deferred.get(src_path)
         if held is not None and held.anchors and page.present_anchor_ids is not None:
             page.present_anchor_ids |= held.anchor_ids()  # for MkDocs' check of links to #anchors
+        # The views' large tables and charts: kept from the search plugin, as the raw blocks above.
+        if held is None:
+            held = Deferred("", anchors=False)
+        html = held.hold_html(html)
+        if held.blocks:
+            self.deferred[src_path] = held
         return html
 
     # After the search plugin (priority 0) has indexed the page: the blocks stay out of the index,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
@@ -11,6 +11,7 @@ from typing import Literal
 from ..history import History, Unavailable
 from ..register import Register
 from ..risk import Risk
+from .blocks import PageContext
 from .export import register_to_csv, register_to_json
 from .history_data import history_to_json
 from .history_pages import CHANGES_PAGE, HistoryView
@@ -59,22 +60,29 @@ class GeneratedSite:
     def risk_page_chart(self, src_path: str) -> str:
         """The chart of a risk page: the risk matrix with that risk highlighted (empty with Mermaid only)."""
         risk = self.risk_pages[src_path]
+        name = page_name(risk.id)
+        return self._chart(risk, functools.partial(self.layout.risk_href, name), self.layout.href(name, "index"))
+
+    def _chart(self, risk: Risk, href: Callable[[str], str], full_chart_href: str) -> str:
         if self.options.chart_format == "mermaid":
             return ""
-        name = page_name(risk.id)
-        href = functools.partial(self.layout.risk_href, name)
-        full_chart_href = self.layout.href(name, "index")
         if len(self.matrix.markers) > RISK_PAGE_MARKERS:
             return self.compact_chart.figure(risk, href, full_chart_href)
         return matrix_figure(self.matrix, href, highlight=risk.id, full_chart_href=full_chart_href, text_list=False)
 
-    def render_risk_page(self, src_path: str, chart_html: str | None = None) -> str:
-        """A risk page; ``chart_html`` stands in for its chart when given (the plugin puts the chart in later)."""
-        chart = self.risk_page_chart(src_path) if chart_html is None else chart_html
+    def render_risk_page(self, src_path: str) -> str:
+        """A risk page's Markdown: its title and its card (the card view draws the chart, see :meth:`risk_chart`)."""
         risk = self.risk_pages[src_path]
-        page = risk_page(risk, self.register, self.layout, issue_url=self.options.issue_url, chart_html=chart)
+        page = risk_page(risk)
         section = self.history.risk_section(risk) if self.history is not None else ""
         return f"{page}\n{section}" if section else page
+
+    def risk_chart(self, risk: Risk, page: PageContext) -> str:
+        """A risk card's chart (the register's matrix, the risk highlighted) for any page of the site."""
+        src_path = self.layout.risk_src(risk.id)
+        if page.src_uri == src_path and src_path in self.risk_pages:
+            return self.risk_page_chart(src_path)
+        return self._chart(risk, page.risk_url, page.url_of(self.layout.src("index.md")))
 
     def all_files(self) -> Iterator[tuple[str, str]]:
         """Every generated file with its content (risk pages rendered too)."""

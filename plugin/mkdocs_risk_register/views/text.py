@@ -19,7 +19,7 @@ _INLINE = MarkdownIt("commonmark", {"html": False})
 _MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!&<>]")
 _HTML_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 # Unicode's Cc category (C0 and C1 controls), tab, line feed and carriage return aside.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Every character that can start inline syntax for commonmark's inline rules (escape, code,
 # emphasis, links, images, autolinks, entities); text without any is plain text to markdown-it.
 _INLINE_SYNTAX = re.compile(r"[\\`*_\[\]!<&]")
@@ -27,7 +27,12 @@ _INLINE_SYNTAX = re.compile(r"[\\`*_\[\]!<&]")
 
 def one_line(text: str) -> str:
     """Collapse line breaks and runs of white space; drop control characters."""
-    return " ".join(_CONTROL.sub("", text).split())
+    return " ".join(CONTROL.sub("", text).split())
+
+
+def flat(text: str) -> str:
+    """Line breaks as spaces, control characters dropped; the rest as written (for text beside other text)."""
+    return CONTROL.sub("", text).replace("\r", " ").replace("\n", " ")
 
 
 def _markdown_it_escape(text: str) -> str:

@@ -1,0 +1,562 @@
+"""The Python-Markdown extension ``risk_register``: the register's views in any page.
+
+In a page::
+
+    /// risk-table
+        filter: {category: Security, status: [Open, Triggered]}
+        columns: [ID, Risk, Score, Owner, Status]
+        sort: -Score
+        limit: 10
+    ///
+
+    The gateway is covered by <risk:RSK-001> until the audit.
+
+Blocks (``pymdownx.blocks``): ``risk-table``, ``risk-matrix``, ``risk-top``,
+``risk-schedule`` and ``risk-card | ID``; ``<risk:ID>`` in running text is a
+reference to one risk (its id and title, linked to its page, with its band).
+Each view is rendered by :func:`mkdocs_risk_register.views.blocks.render_view`,
+the same code that builds the plugin's own pages.
+
+Hosts:
+
+- Under MkDocs or ProperDocs the plugin adds this extension by itself, with its
+  own settings, and hands it the register it loaded once for the build
+  (:class:`Host`).
+- Listed under ``markdown_extensions`` (Zensical, or any Python-Markdown site),
+  its options are the plugin's settings; ``risks_dir`` is relative to the
+  current folder. It loads the register once per process and again only when a
+  risk file changed (checked at most once a second, by size and modification
+  time).
+
+Bad input in a view (an unknown option, filter key, column or name, a card for
+an unknown id, options that are not YAML) gives one ``bad-view`` diagnostic
+line with the page's path and line, logged at ERROR (``--strict`` fails), and a
+visible note in place of the view. A risk field never reaches the page as
+HTML: it is inline Markdown turned into elements, with raw HTML as text.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import textwrap
+import time
+import xml.etree.ElementTree as etree
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+import yaml
+from markdown import Extension, Markdown
+from markdown.blockprocessors import BlockProcessor
+from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
+from mkdocs.plugins import get_plugin_logger
+from pymdownx.blocks import BlocksExtension, BlocksProcessor
+from pymdownx.blocks.block import Block
+
+from .config import issue_url_pattern, model_settings
+from .diagnostics import ConfigError, Diagnostic, brief
+from .loader import DEFAULT_MAX_FILE_SIZE, discover
+from .model import model_from_settings
+from .naming import suggestion
+from .register import Register, load_register
+from .views.blocks import (
+    BODY_TAG,
+    RAW_TAG,
+    VIEW_KINDS,
+    PageContext,
+    RiskChart,
+    render_view,
+)
+from .views.inline import append_inline, append_text
+from .views.isolate import self_contained
+from .views.options import ViewError, parse_options
+from .views.site import SiteLayout
+from .views.site_files import ChartFormat, GeneratedSite, RenderOptions, generate_site
+
+log = get_plugin_logger("risk-register")
+
+RULE = "bad-view"
+# pymdownx.blocks' opening line (its RE_START), to find a view's line in the page.
+_OPENER = re.compile(r"[ ]{0,3}(/{3,})[ ]*([\w-]+)[ ]*(?:\|[ ]*(.*?)[ ]*)?$")
+_FENCE = re.compile(r"[ ]{0,3}(`{3,}|~{3,})")
+REFERENCE = r"<risk:([^<>\s]+)>"
+
+
+@dataclass
+class Site:
+    """What views need besides a page: the register and how the site lays out its pages."""
+
+    register: Register
+    layout: SiteLayout
+    issue_url: str | None = None
+    chart_format: str = "both"
+    risk_chart: RiskChart | None = None
+
+    @classmethod
+    def of(cls, generated: GeneratedSite) -> Site:
+        """The views' side of the plugin's generated site: one register, one shared chart layout."""
+        options = generated.options
+        return cls(generated.register, generated.layout, options.issue_url, options.chart_format, generated.risk_chart)
+
+
+@dataclass(frozen=True)
+class PageRef:
+    """The page being converted, as the host knows it."""
+
+    src_uri: str
+    """Its path below docs_dir (where its links start from)."""
+    path: str
+    """Its path for diagnostics (from the folder of mkdocs.yml)."""
+    line_offset: int = 0
+    """Lines before the Markdown that Python-Markdown sees (the front matter the host took off)."""
+
+
+@dataclass
+class Host:
+    """The plugin's side of the hand-off: the register it loaded, and the page being rendered."""
+
+    site: Callable[[], Site | None]
+    page: Callable[[], PageRef | None]
+    report: Callable[[Diagnostic], None]
+
+
+# --- the register when no plugin hands it over ------------------------------------------------------
+
+
+@dataclass
+class _Loaded:
+    site: Site
+    signature: tuple[tuple[str, int, int], ...]
+    checked: float
+
+
+_LOADED: dict[str, _Loaded] = {}
+_RECHECK_SECONDS = 1.0
+
+
+def _signature(risks_dir: Path, base_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    sources, _ = discover(risks_dir, base_dir)
+    found = []
+    for source in sources:
+        try:
+            stat = os.stat(source.abs_path)
+        except OSError:
+            continue
+        found.append((source.abs_path, stat.st_size, stat.st_mtime_ns))
+    return tuple(found)
+
+
+def standalone_site(settings: Mapping[str, Any]) -> Site:
+    """The register of ``settings`` (the plugin's), loaded once per process and again when a file changed."""
+    base_dir = Path.cwd()
+    risks_dir = (base_dir / str(settings.get("risks_dir", "risks"))).resolve()
+    key = repr(sorted((k, repr(v)) for k, v in settings.items()))
+    loaded = _LOADED.get(key)
+    now = time.monotonic()
+    if loaded is not None and now - loaded.checked < _RECHECK_SECONDS:
+        return loaded.site
+    if not risks_dir.is_dir():
+        raise ConfigError(
+            "risks_dir", f"folder '{settings.get('risks_dir', 'risks')}' does not exist (looked for {risks_dir})"
+        )
+    signature = _signature(risks_dir, base_dir)
+    if loaded is not None and loaded.signature == signature:
+        loaded.checked = now
+        return loaded.site
+    model = model_from_settings(model_settings(dict(settings)))
+    register = load_register(
+        risks_dir, model, base_dir=base_dir, max_file_size=int(settings.get("max_file_size", DEFAULT_MAX_FILE_SIZE))
+    )
+    for problem in register.problems:
+        (log.error if problem.severity == "error" else log.warning)(problem.format())
+    layout = SiteLayout(
+        str(settings.get("prefix", "risk-register")).strip("/"), bool(settings.get("use_directory_urls", True))
+    )
+    chart_format = cast(ChartFormat, settings.get("chart_format", "both"))
+    options = RenderOptions(issue_url_pattern(settings.get("issue_url"), settings.get("repo_url")), chart_format)
+    site = Site.of(generate_site(register, layout, options))  # the charts' shared layout, among others
+    _LOADED[key] = _Loaded(site, signature, now)
+    return site
+
+
+# --- per page state -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Page:
+    """One conversion's state: the source lines (for line numbers) and the views met so far."""
+
+    extension: RiskRegisterExtension
+    md: Markdown
+    lines: list[str] = field(default_factory=list)
+    seen: dict[str, int] = field(default_factory=dict)
+
+    def site(self) -> Site:
+        return self.extension.site()
+
+    def context(self) -> PageContext:
+        site = self.site()
+        where = self.extension.page()
+        return PageContext(where.src_uri if where else site.layout.src("index.md"), site.layout, site.issue_url)
+
+    def line_of(self, kind: str) -> int:
+        """The line of the n-th ``kind`` block of the page (fenced code aside), 1 for the page when unknown."""
+        self.seen[kind] = self.seen.get(kind, 0) + 1
+        wanted, count, fence = self.seen[kind], 0, None
+        for number, line in enumerate(self.lines, start=1):
+            found = _FENCE.match(line)
+            if found and (fence is None or found.group(1).startswith(fence)):
+                fence = None if fence else found.group(1)[0] * 3
+                continue
+            opener = None if fence else _OPENER.match(line)
+            if opener and opener.group(2).lower() == kind:
+                count += 1
+                if count == wanted:
+                    return number + self._offset()
+        return 1
+
+    def _offset(self) -> int:
+        where = self.extension.page()
+        return where.line_offset if where else 0
+
+    def line_of_text(self, text: str) -> int:
+        for number, line in enumerate(self.lines, start=1):
+            if text in line:
+                return number + self._offset()
+        return 1
+
+    def problem(self, line: int, message: str) -> None:
+        where = self.extension.page()
+        path = where.path if where else "<page>"
+        self.extension.report(Diagnostic(path, line, "error", message, RULE))
+
+
+def _note(message: str) -> etree.Element:
+    note = etree.Element(
+        "div", {"class": "admonition failure risk-register-bad-view", "data-risk-register-bad-view": ""}
+    )
+    title = etree.SubElement(note, "p", {"class": "admonition-title"})
+    title.text = AtomicString("This view could not be shown")
+    text = etree.SubElement(note, "p")
+    text.text = AtomicString(f"{message} [{RULE}]")
+    return note
+
+
+# --- blocks -------------------------------------------------------------------------------------------
+
+
+class _ViewBlock(Block):
+    """One view; options are checked by this package (pymdownx would drop a block with unknown ones)."""
+
+    NAME = ""
+    ARGUMENT = None
+    page: _Page
+
+    def _validate(self, parent: etree.Element, arg: Any, **options: Any) -> bool:
+        self.argument = arg
+        self.raw_options = dict(options)
+        self.options: dict[str, Any] = {"attrs": {}}
+        return True
+
+    def on_markdown(self) -> str:
+        return "raw"  # what is written inside a view is not Markdown of the page
+
+    def on_create(self, parent: etree.Element) -> etree.Element:
+        self.line = self.page.line_of(self.NAME)
+        return etree.SubElement(parent, "div", {"class": f"risk-register-view {self.NAME}"})
+
+    def on_end(self, block: etree.Element) -> None:
+        content = (block.text or "").strip()
+        block.text = None
+        page = self.page
+        try:
+            site = page.site()
+            if content:
+                raise ViewError(f"{self.NAME} takes options on indented lines, not content: {brief(content)}")
+            options = parse_options(self.NAME, self.argument, self.raw_options, site.register)
+            attrs = self.raw_options.get("attrs")
+            if isinstance(attrs, Mapping):
+                for key, value in attrs.items():
+                    block.set(str(key), " ".join(value) if isinstance(value, list) else str(value))
+            view = render_view(
+                self.NAME,
+                site.register,
+                options,
+                page.context(),
+                chart_format=site.chart_format,
+                risk_chart=site.risk_chart,
+            )
+            block.append(view)
+        except ViewError as error:
+            page.problem(self.line, str(error))
+            block.append(_note(str(error)))
+        except ConfigError as error:
+            page.problem(self.line, error.format())
+            block.append(_note(error.format()))
+        _store_raw(block, page.md)
+
+
+def _store_raw(block: etree.Element, md: Markdown) -> None:
+    """Ready HTML (a chart) goes into Python-Markdown's raw HTML stash, as a raw HTML block would."""
+    for parent in list(block.iter()):
+        for index, child in enumerate(list(parent)):
+            if child.tag == RAW_TAG:
+                placeholder = etree.Element("p")
+                placeholder.text = md.htmlStash.store(child.text or "")
+                placeholder.tail = child.tail
+                parent[index] = placeholder
+
+
+class _Unparsed(BlockProcessor):
+    """A view pymdownx.blocks refused (its options are not YAML): a note and a diagnostic, not lost text."""
+
+    def __init__(self, parser: Any, page: _Page) -> None:
+        super().__init__(parser)
+        self.page = page
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        opener = _OPENER.match(block.split("\n", 1)[0])
+        return bool(opener and opener.group(2).lower() in VIEW_KINDS)
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> bool:
+        lines = blocks.pop(0).split("\n")
+        opener = _OPENER.match(lines[0])
+        assert opener is not None
+        kind, marker = opener.group(2).lower(), opener.group(1)
+        try:
+            yaml.safe_load(textwrap.dedent("\n".join(line for line in lines[1:] if line.strip() != marker)))
+            reason = "its opening line could not be read"
+        except yaml.YAMLError as error:
+            reason = "its options are not valid YAML: " + _yaml_problem(error)
+        message = f"{kind}: {reason}"
+        self.page.problem(self.page.line_of(kind), message)
+        parent.append(_note(message))
+        # The rest of the view, up to its closing line, goes with it.
+        closed = any(line.strip() == marker for line in lines[1:])
+        while not closed and blocks:
+            closed = any(line.strip() == marker for line in blocks.pop(0).split("\n"))
+        return True
+
+
+def _yaml_problem(error: yaml.YAMLError) -> str:
+    """PyYAML's complaint in one short phrase, with where in the options it is."""
+    problem = getattr(error, "problem", None)
+    mark = getattr(error, "problem_mark", None)
+    if not problem:
+        return " ".join(str(error).split())
+    where = f" (options line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+    return f"{problem}{where}"
+
+
+# --- bodies, after the blocks ---------------------------------------------------------------------------
+
+
+class _Bodies(Treeprocessor):
+    """A risk's body, parsed by this page's own Markdown, its headings shifted under the view's heading.
+
+    Headings are found as Python-Markdown reads them (in the element tree), and all of
+    them move by the same number of levels, as mkdocstrings shifts a docstring's.
+    """
+
+    def __init__(self, md: Markdown, page: _Page) -> None:
+        super().__init__(md)
+        self.page = page
+
+    def run(self, root: etree.Element) -> None:
+        for parent in list(root.iter()):
+            for child in list(parent):
+                if child.tag == BODY_TAG:
+                    self._expand(parent, child)
+
+    def _expand(self, parent: etree.Element, marker: etree.Element) -> None:
+        md = self.md
+        lines = self_contained(marker.text or "").split("\n")
+        for preprocessor in md.preprocessors:
+            # MkDocs' own raw HTML preprocessor records the page's anchors: keep the page's, add the body's.
+            anchors = getattr(preprocessor, "present_anchor_ids", None)
+            lines = preprocessor.run(lines)
+            if isinstance(anchors, set):
+                preprocessor.present_anchor_ids = anchors | preprocessor.present_anchor_ids
+        holder = etree.Element("div")
+        md.parser.parseChunk(holder, "\n".join(lines))
+        shift_headings(holder, int(marker.get("data-level", "2")))
+        relocate = self.page.context().relocate
+        if relocate is not None:
+            for element in holder.iter():
+                for key in ("href", "src"):
+                    value = element.get(key)
+                    if value is not None and element.tag in ("a", "img"):
+                        element.set(key, relocate(value))
+        position = list(parent).index(marker)
+        parent.remove(marker)
+        for offset, child in enumerate(list(holder)):
+            parent.insert(position + offset, child)
+
+
+_HEADING = re.compile(r"h[1-6]")
+
+
+def shift_headings(root: etree.Element, min_level: int) -> None:
+    """Move every heading below ``root`` down so that the highest is at ``min_level`` (h6 at most)."""
+    headings = [element for element in root.iter() if isinstance(element.tag, str) and _HEADING.fullmatch(element.tag)]
+    if not headings:
+        return
+    shift = min_level - min(int(element.tag[1]) for element in headings)
+    if shift <= 0:
+        return
+    for element in headings:
+        element.tag = f"h{min(6, int(element.tag[1]) + shift)}"
+
+
+# --- references in running text -------------------------------------------------------------------------
+
+
+class _Reference(InlineProcessor):
+    """``<risk:ID>``: the risk's id and title, linked to its page, with its band."""
+
+    def __init__(self, page: _Page) -> None:
+        super().__init__(REFERENCE)
+        self.page = page
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:
+        risk_id = m.group(1)
+        page = self.page
+        try:
+            site = page.site()
+            register = site.register
+            found = register.by_id.get(risk_id) or {r.casefold(): v for r, v in register.by_id.items()}.get(
+                risk_id.casefold()
+            )
+        except ConfigError as error:
+            page.problem(page.line_of_text(m.group(0)), error.format())
+            return _bad_reference(m.group(0)), m.start(0), m.end(0)
+        if found is None:
+            page.problem(
+                page.line_of_text(m.group(0)),
+                f"reference {m.group(0)}: no risk has the id '{risk_id}'; {suggestion(risk_id, list(register.by_id))}",
+            )
+            return _bad_reference(m.group(0)), m.start(0), m.end(0)
+        context = page.context()
+        span = etree.Element("span", {"class": "risk-register-ref", "data-band": found.band.name})
+        link = etree.SubElement(span, "a", {"href": context.risk_link(found.id)})
+        append_text(link, f"{found.id}: ")
+        append_inline(link, found.title, None)  # plain: links inside a link make no sense
+        band = etree.SubElement(span, "span", {"class": "risk-register-band", "title": f"Score {found.score}"})
+        band.text = AtomicString(found.band.name)
+        return span, m.start(0), m.end(0)
+
+
+def _bad_reference(text: str) -> etree.Element:
+    element = etree.Element("span", {"class": "risk-register-bad-view"})
+    element.text = AtomicString(f"{text} [{RULE}]")
+    return element
+
+
+# --- the extension ---------------------------------------------------------------------------------------
+
+
+class _Lines(Preprocessor):
+    """Keeps the page's lines as written, before any other preprocessor, for diagnostics' line numbers."""
+
+    def __init__(self, md: Markdown, page: _Page) -> None:
+        super().__init__(md)
+        self.page = page
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.page.lines = list(lines)
+        self.page.seen = {}
+        return lines
+
+
+SETTINGS = (
+    "risks_dir",
+    "prefix",
+    "top",
+    "id_pattern",
+    "probability",
+    "impact",
+    "scoring",
+    "matrix",
+    "bands",
+    "statuses",
+    "categories",
+    "monitoring",
+    "chart",
+    "max_file_size",
+    "issue_url",
+    "nav_risk_pages",
+    "chart_format",
+    "repo_url",
+    "use_directory_urls",
+)
+
+
+class RiskRegisterExtension(BlocksExtension):
+    """The extension; its options are the plugin's settings (see docs/configuration.md)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.config = {name: [None, f"the plugin's '{name}' setting"] for name in SETTINGS}
+        self.host: Host | None = kwargs.pop("host", None)
+        super().__init__(**kwargs)
+
+    def settings(self) -> dict[str, Any]:
+        return {key: value for key, value in self.getConfigs().items() if value is not None}
+
+    def site(self) -> Site:
+        if self.host is not None:
+            site = self.host.site()
+            if site is None:
+                raise ConfigError("risk_register", "the register is not loaded yet")
+            return site
+        return standalone_site(self.settings())
+
+    def page(self) -> PageRef | None:
+        return self.host.page() if self.host is not None else None
+
+    def report(self, problem: Diagnostic) -> None:
+        if self.host is not None:
+            self.host.report(problem)
+        else:
+            log.error(problem.format())
+
+    def extendMarkdownBlocks(self, md: Markdown, block_mgr: BlocksProcessor) -> None:
+        page = _Page(self, md)
+        md.preprocessors.register(_Lines(md, page), "risk_register_lines", 200)
+        for kind in VIEW_KINDS:
+            block = type(f"_{kind.replace('-', '_').title()}Block", (_ViewBlock,), {"NAME": kind, "page": page})
+            block_mgr.register(block, {})
+        md.parser.blockprocessors.register(_Unparsed(md.parser, page), "risk_register_unparsed", 89.98)
+        md.treeprocessors.register(_Bodies(md, page), "risk_register_bodies", 100)
+        # Before raw HTML (90) and autolinks (120), after code spans (190) and escapes (180).
+        md.inlinePatterns.register(_Reference(page), "risk_register_reference", 125)
+
+
+def convert(
+    text: str,
+    site: Site,
+    src_uri: str,
+    *,
+    extensions: Sequence[str | Extension] = (),
+    extension_configs: Mapping[str, Mapping[str, Any]] | None = None,
+) -> tuple[str, list[Diagnostic]]:
+    """A page (``src_uri``, below docs_dir) of Markdown as HTML, with the register's views; and their problems.
+
+    For tests and tools: MkDocs, ProperDocs and Zensical convert pages themselves.
+    """
+    problems: list[Diagnostic] = []
+    page = PageRef(src_uri, src_uri)
+    extension = RiskRegisterExtension(host=Host(lambda: site, lambda: page, problems.append))
+    md = Markdown(extensions=[*extensions, extension], extension_configs=dict(extension_configs or {}))
+    return md.convert(text), problems
+
+
+def makeExtension(**kwargs: Any) -> RiskRegisterExtension:
+    return RiskRegisterExtension(**kwargs)
+
+
+__all__ = ["Host", "PageRef", "RiskRegisterExtension", "Site", "convert", "makeExtension", "shift_headings"]

@@ -1,0 +1,544 @@
+"""The register's views, written once for every host: ``render_view(kind, register, options, page)``.
+
+A view is a pure function of a loaded :class:`~mkdocs_risk_register.register.Register`,
+its :class:`ViewOptions` (filter, columns, sort, limit, ...) and the
+:class:`PageContext` of the page that shows it. It returns an element tree
+fragment (``xml.etree.ElementTree.Element``, the tree Python-Markdown builds a
+page in) and knows nothing of the host:
+
+- the MkDocs plugin builds its generated pages from these views (the register
+  page is the scoring guide, ``risk-matrix`` and ``risk-table``; the top page is
+  ``risk-top``; the monitoring page holds ``risk-schedule``; a risk page is
+  ``risk-card`` with its body);
+- the Markdown extension (``mkdocs_risk_register.markdown``) renders the same
+  views as ``pymdownx.blocks`` blocks in any page, under MkDocs, ProperDocs or
+  Zensical;
+- ``risk-register render`` writes pages that hold these blocks.
+
+Two kinds of element in a fragment stand for what only the host can finish:
+
+- ``<risk-register-raw>``: its text is ready HTML (the SVG chart), to be stored
+  as raw HTML by the host (:func:`is_raw`);
+- ``<risk-register-body>``: its text is a risk's Markdown body, to be parsed by
+  the host's Markdown with its headings shifted so that the highest is
+  ``data-level`` (:func:`is_body`).
+
+Links to the register's pages are written as relative ``.md`` paths from the
+page (``RSK-001.md``, ``../risk-register/top.md``), so the host resolves them as
+it resolves any link of the page (``use_directory_urls``) and reports broken
+ones. Links inside risk fields are written relative to the register's pages;
+:attr:`PageContext.relocate` rewrites them for a page elsewhere.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from markdown.util import AtomicString
+
+from ..model import top_risks
+from ..naming import natural_key
+from ..register import Register
+from ..risk import Risk
+from .inline import Relocate, append_inline, append_text, relocator
+from .mermaid import mermaid_block, quadrant_chart
+from .site import SiteLayout, page_name
+from .svg import matrix_figure, matrix_layout
+from .text import flat, plain_text
+
+RAW_TAG = "risk-register-raw"
+BODY_TAG = "risk-register-body"
+
+VIEW_KINDS = ("risk-table", "risk-matrix", "risk-top", "risk-schedule", "risk-card")
+
+REGISTER_COLUMNS = ("ID", "Risk", "Category", "Prob", "Impact", "Score", "Mitigation", "Contingency", "Owner", "Status")
+EXTRA_COLUMNS = ("Band", "Treatment", "Residual", "Next review")
+SCHEDULE_COLUMNS = ("ID", "Risk", "Band", "Last reviewed", "Next review", "Overdue")
+NO_MATCH = "No risk matches this view."
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """Where a view is shown: the page's source path in the site and the register's layout."""
+
+    src_uri: str
+    """The page's path below docs_dir, POSIX (``teams/data.md``)."""
+    layout: SiteLayout = field(default_factory=SiteLayout)
+    issue_url: str | None = None
+    """Link pattern of ``#N`` references in ``related`` (``{number}`` stands for N)."""
+
+    @property
+    def folder(self) -> str:
+        return posixpath.dirname(self.src_uri)
+
+    @property
+    def register_folder(self) -> str:
+        return self.layout.prefix.strip("/")
+
+    def link(self, name: str) -> str:
+        """Relative ``.md`` link from this page to a file of the register (``top.md``, ``RSK-1.md``)."""
+        return posixpath.relpath(self.layout.src(name), self.folder or ".")
+
+    def risk_link(self, risk_id: str) -> str:
+        return self.link(f"{page_name(risk_id)}.md")
+
+    def _url_path(self, src: str) -> str:
+        stem, _ = posixpath.splitext(src)
+        if posixpath.basename(stem) in ("index", "README"):
+            return posixpath.join(posixpath.dirname(stem), "index.html")
+        return f"{stem}/index.html" if self.layout.use_directory_urls else f"{stem}.html"
+
+    def url_of(self, src: str) -> str:
+        """The URL of a page of the site relative to this page's, for raw HTML (a chart) that no host rewrites."""
+        target = self._url_path(src)
+        url = posixpath.relpath(target, posixpath.dirname(self._url_path(self.src_uri)) or ".")
+        if url.endswith("index.html") and self.layout.use_directory_urls:
+            url = url[: -len("index.html")] or "./"
+        return url
+
+    def risk_url(self, risk_id: str) -> str:
+        return self.url_of(self.layout.risk_src(risk_id))
+
+    @property
+    def relocate(self) -> Relocate | None:
+        return relocator(self.register_folder, self.folder)
+
+    @property
+    def on_register_pages(self) -> bool:
+        return self.folder == self.register_folder
+
+
+@dataclass(frozen=True)
+class RiskFilter:
+    """Which risks a view shows: each given key must match (names already resolved to configured ones)."""
+
+    category: frozenset[str] | None = None
+    status: frozenset[str] | None = None
+    owner: frozenset[str] | None = None
+    band: frozenset[str] | None = None
+    treatment: frozenset[str] | None = None
+    ids: frozenset[str] | None = None
+    min_score: int | None = None
+    max_score: int | None = None
+    active: bool | None = None
+
+    def matches(self, risk: Risk) -> bool:
+        return (
+            (self.category is None or risk.category.casefold() in self.category)
+            and (self.status is None or risk.status.name.casefold() in self.status)
+            and (self.owner is None or any(owner.casefold() in self.owner for owner in risk.owners))
+            and (self.band is None or risk.band.name.casefold() in self.band)
+            and (self.treatment is None or (treatment_of(risk) or "").casefold() in self.treatment)
+            and (self.ids is None or risk.id.casefold() in self.ids)
+            and (self.min_score is None or risk.score >= self.min_score)
+            and (self.max_score is None or risk.score <= self.max_score)
+            and (self.active is None or risk.active == self.active)
+        )
+
+
+@dataclass(frozen=True)
+class ViewOptions:
+    """A view's options, already checked (see ``views/options.py``)."""
+
+    filter: RiskFilter = field(default_factory=RiskFilter)
+    columns: tuple[str, ...] | None = None
+    sort: str | None = None
+    """A column name, ``-`` in front for descending."""
+    limit: int | None = None
+    top: int | None = None
+    risk_id: str | None = None
+    """The card's risk."""
+    body: bool = False
+    """A card shows the risk's body after its summary."""
+    chart: bool = False
+    """A card shows the risk matrix with the risk highlighted."""
+    level: int = 2
+    """Heading level of a risk's title in ``risk-top``; its body's headings come below it."""
+
+
+def treatment_of(risk: Risk) -> str | None:
+    value = getattr(risk, "treatment", None)  # a key of the contract that not every register has yet
+    return value if isinstance(value, str) else None
+
+
+def select(register: Register, options: ViewOptions) -> list[Risk]:
+    """The risks a view shows, in its order, cut to its limit."""
+    risks = [risk for risk in register.risks if options.filter.matches(risk)]
+    if options.sort:
+        name = options.sort.lstrip("-")
+        column = COLUMNS.get(name.casefold())
+        if column is not None:
+            risks.sort(key=lambda risk: column.key(risk, register), reverse=options.sort.startswith("-"))
+    if options.limit is not None:
+        risks = risks[: options.limit]
+    return risks
+
+
+# --- elements -------------------------------------------------------------------------------------
+
+
+def _el(tag: str, text: str | None = None, attrs: dict[str, str] | None = None) -> etree.Element:
+    element = etree.Element(tag, attrs or {})
+    if text is not None:
+        # A value shows on one line, without control characters; ready HTML and bodies stay as written.
+        element.text = AtomicString(text if tag in (RAW_TAG, BODY_TAG) else flat(text))
+    return element
+
+
+def _sub(
+    parent: etree.Element, tag: str, text: str | None = None, attrs: dict[str, str] | None = None
+) -> etree.Element:
+    element = _el(tag, text, attrs)
+    parent.append(element)
+    return element
+
+
+def raw(html: str) -> etree.Element:
+    """Ready HTML (a chart) for the host to pass through."""
+    return _el(RAW_TAG, html)
+
+
+def is_raw(element: etree.Element) -> bool:
+    return element.tag == RAW_TAG
+
+
+def is_body(element: etree.Element) -> bool:
+    return element.tag == BODY_TAG
+
+
+def _body(risk: Risk, level: int) -> etree.Element:
+    return _el(BODY_TAG, risk.body, {"data-level": str(level), "data-risk": risk.id})
+
+
+def _note(text: str) -> etree.Element:
+    return _el("p", text, {"class": "risk-register-empty"})
+
+
+# --- columns --------------------------------------------------------------------------------------
+
+CellWriter = Callable[[etree.Element, Risk, PageContext], None]
+SortKey = Callable[[Risk, Register], Any]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    write: CellWriter
+    key: SortKey
+
+
+def _id_cell(td: etree.Element, risk: Risk, page: PageContext) -> None:
+    _sub(td, "a", risk.id, {"href": page.risk_link(risk.id)})
+
+
+def _title_cell(td: etree.Element, risk: Risk, page: PageContext) -> None:
+    append_inline(_sub(td, "strong"), risk.title, page.relocate)
+
+
+def _text_cell(value: Callable[[Risk], str]) -> CellWriter:
+    def write(td: etree.Element, risk: Risk, page: PageContext) -> None:
+        append_text(td, value(risk))
+
+    return write
+
+
+def _inline_cell(value: Callable[[Risk], str]) -> CellWriter:
+    def write(td: etree.Element, risk: Risk, page: PageContext) -> None:
+        append_inline(td, value(risk), page.relocate)
+
+    return write
+
+
+def _level_cell(which: str) -> CellWriter:
+    def write(td: etree.Element, risk: Risk, page: PageContext) -> None:
+        level = getattr(risk, which)
+        td.set("data-sort", str(level.value))
+        append_text(td, level.name)
+
+    return write
+
+
+def _score_cell(td: etree.Element, risk: Risk, page: PageContext) -> None:
+    td.set("title", risk.band.name)
+    td.set("data-sort", str(risk.score))
+    append_text(td, str(risk.score))
+
+
+def _date(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def _residual(risk: Risk) -> str:
+    value = getattr(risk, "residual_score", None)  # the contract's residual level, once the model has it
+    return "" if value is None else str(value)
+
+
+COLUMNS: dict[str, Column] = {
+    column.name.casefold(): column
+    for column in (
+        Column("ID", _id_cell, lambda r, reg: natural_key(r.id)),
+        Column("Risk", _title_cell, lambda r, reg: plain_text(r.title).casefold()),
+        Column("Category", _text_cell(lambda r: r.category), lambda r, reg: r.category.casefold()),
+        Column("Prob", _level_cell("probability"), lambda r, reg: r.probability.value),
+        Column("Impact", _level_cell("impact"), lambda r, reg: r.impact.value),
+        Column("Score", _score_cell, lambda r, reg: r.score),
+        Column("Mitigation", _inline_cell(lambda r: r.mitigation), lambda r, reg: plain_text(r.mitigation).casefold()),
+        Column(
+            "Contingency", _inline_cell(lambda r: r.contingency), lambda r, reg: plain_text(r.contingency).casefold()
+        ),
+        Column("Owner", _text_cell(lambda r: r.owner_text), lambda r, reg: r.owner_text.casefold()),
+        Column("Status", _text_cell(lambda r: r.status.name), lambda r, reg: r.status.name.casefold()),
+        Column("Band", _text_cell(lambda r: r.band.name), lambda r, reg: -reg.model.bands.index(r.band)),
+        Column("Treatment", _text_cell(lambda r: treatment_of(r) or ""), lambda r, reg: treatment_of(r) or ""),
+        Column("Residual", _text_cell(_residual), lambda r, reg: _residual(r)),
+        Column(
+            "Next review",
+            _text_cell(lambda r: _date(r.next_review)),
+            lambda r, reg: (r.next_review is None, r.next_review or date.min),
+        ),
+    )
+}
+
+
+def _row_attrs(risk: Risk, anchors: bool) -> dict[str, str]:
+    # The row's data-* attributes feed the table's filters in the browser; data-score their order.
+    attrs = {"id": f"risk-{page_name(risk.id)}"} if anchors else {}  # the register page's own table only
+    attrs.update(
+        {
+            "data-band": risk.band.name,
+            "data-score": str(risk.score),
+            "data-status": risk.status.name,
+            "data-category": risk.category,
+            "data-owner": "|".join(risk.owners),
+        }
+    )
+    return attrs
+
+
+def _table(headers: Sequence[str], attrs: dict[str, str] | None = None) -> tuple[etree.Element, etree.Element]:
+    table = _el("table", None, attrs)
+    row = _sub(_sub(table, "thead"), "tr")
+    for header in headers:
+        _sub(row, "th", header)
+    return table, _sub(table, "tbody")
+
+
+# --- views ----------------------------------------------------------------------------------------
+
+
+def risk_table(register: Register, options: ViewOptions, page: PageContext) -> etree.Element:
+    """The register table: the reference's ten columns by default, a row per risk that matches."""
+    risks = select(register, options)
+    if not risks:
+        return _note(NO_MATCH)
+    columns = [COLUMNS[name.casefold()] for name in options.columns or REGISTER_COLUMNS]
+    table, body = _table([column.name for column in columns], {"data-risk-register-table": ""})
+    anchors = page.src_uri == page.layout.src("index.md")
+    for risk in risks:
+        row = _sub(body, "tr", None, _row_attrs(risk, anchors))
+        for column in columns:
+            column.write(_sub(row, "td"), risk, page)
+    return table
+
+
+def risk_schedule(register: Register, options: ViewOptions, page: PageContext) -> etree.Element:
+    """The review calendar: active risks by next review, then id."""
+    risks = [risk for risk in select(register, _without_limit(options)) if risk.active]
+    if not options.sort:
+        risks.sort(key=lambda r: (r.next_review or register.build_date, natural_key(r.id)))
+    if options.limit is not None:
+        risks = risks[: options.limit]
+    if not risks:
+        return _note(NO_MATCH)
+    table, body = _table(SCHEDULE_COLUMNS)
+    for risk in risks:
+        row = _sub(body, "tr")
+        _id_cell(_sub(row, "td"), risk, page)
+        append_inline(_sub(row, "td"), risk.title, page.relocate)
+        _sub(row, "td", risk.band.name)
+        _sub(row, "td", risk.reviewed.isoformat() if risk.reviewed else "never")
+        _sub(row, "td", _date(risk.next_review))
+        if risk.overdue:
+            _sub(_sub(row, "td", None, {"data-overdue": "true"}), "strong", "overdue")
+        else:
+            _sub(row, "td", "no")
+    return table
+
+
+def _without_limit(options: ViewOptions) -> ViewOptions:
+    return ViewOptions(options.filter, options.columns, options.sort, None)
+
+
+RiskChart = Callable[[Risk, PageContext], "str | None"]
+"""A host's own drawing of a risk's chart for a page (the plugin shares one grid across thousands), or None."""
+
+
+def risk_top(register: Register, options: ViewOptions, page: PageContext) -> etree.Element:
+    """The top risks, each with its title as a heading, its score line, band and body."""
+    ranked = [risk for risk in register.ranked if options.filter.matches(risk)]
+    count = options.top if options.top is not None else options.limit
+    top = ranked[: register.model.top if count is None else count]
+    section = _el("div", None, {"class": "risk-register-top"})
+    if not top:
+        section.append(_note(NO_MATCH))
+        return section
+    level = min(options.level, 6)
+    for risk in top:
+        _sub(section, f"h{level}", f"{risk.id}: {plain_text(risk.title)}")
+        line = _sub(section, "p")
+        _sub(line, "strong", "Risk Score")
+        append_text(line, f": {risk.score} ({risk.probability.name} Probability, {risk.impact.name} Impact)")
+        band = _sub(section, "p")
+        _sub(band, "strong", "Band")
+        action = f" \u2014 {risk.band.action}" if risk.band.action else ""
+        append_text(band, f": {risk.band.name}{action} \u00b7 ")
+        _sub(band, "strong", "Owner")
+        append_text(band, f": {risk.owner_text} \u00b7 ")
+        _sub(band, "strong", "Status")
+        append_text(band, f": {risk.status.name} \u00b7 ")
+        _sub(band, "a", "Risk page", {"href": page.risk_link(risk.id)})
+        if risk.body.strip():
+            section.append(_body(risk, level + 1))
+    return section
+
+
+def risk_card(
+    register: Register, options: ViewOptions, page: PageContext, *, risk_chart: RiskChart | None = None
+) -> etree.Element:
+    """One risk: its fields and score in a table (its title linked above it, except on its own page)."""
+    assert options.risk_id is not None
+    risk = register.by_id[options.risk_id]
+    card = _el("div", None, {"class": "risk-register-card", "data-risk": risk.id})
+    own_page = page.src_uri == page.layout.risk_src(risk.id)
+    if not own_page:
+        title = _sub(card, "p", None, {"class": "risk-register-card-title"})
+        link = _sub(title, "a", f"{risk.id}: ", {"href": page.risk_link(risk.id)})
+        append_inline(link, risk.title, page.relocate)
+    table, body = _table(["Field", "Value"], {"data-risk-summary": page_name(risk.id)})
+    for name, write in _card_rows(risk, register, page):
+        row = _sub(body, "tr")
+        _sub(row, "td", name)
+        write(_sub(row, "td"))
+    card.append(table)
+    if options.chart:
+        chart = risk_chart(risk, page) if risk_chart is not None else None
+        if chart is None:
+            chart = matrix_figure(
+                matrix_layout(register.risks, register.model), page.risk_url, highlight=risk.id, text_list=False
+            )
+        if chart:
+            card.append(raw(chart))
+    if options.body and risk.body.strip():
+        card.append(_body(risk, options.level))
+    return card
+
+
+def _card_rows(risk: Risk, register: Register, page: PageContext) -> list[tuple[str, Callable[[etree.Element], None]]]:
+    if risk.rank is not None:
+        rank = f"{risk.rank} of {register.active_count} active risks"
+    else:
+        rank = f"not ranked (status {risk.status.name} is not tracked)"
+    review = ""
+    if risk.next_review is not None:
+        review = risk.next_review.isoformat() + (" (overdue)" if risk.overdue else "")
+    band = f"{risk.band.name} \u2014 {risk.band.action}" if risk.band.action else risk.band.name
+
+    def text(value: str) -> Callable[[etree.Element], None]:
+        return lambda td: append_text(td, value)
+
+    def inline(value: str) -> Callable[[etree.Element], None]:
+        return lambda td: append_inline(td, value, page.relocate)
+
+    rows = [
+        ("Score", text(f"{risk.score} ({risk.probability.name} Probability, {risk.impact.name} Impact)")),
+        ("Band", text(band)),
+        ("Rank", text(rank)),
+        ("Category", text(risk.category)),
+        ("Owner", text(risk.owner_text)),
+        ("Status", text(risk.status.name)),
+        ("Mitigation", inline(risk.mitigation)),
+        ("Contingency", inline(risk.contingency)),
+        ("Last reviewed", text(risk.reviewed.isoformat() if risk.reviewed else "never")),
+        ("Next review", text(review or "none (not tracked)")),
+    ]
+    if risk.related:
+        rows.append(("Related", lambda td: _related(td, risk.related, page)))
+    rows.append(("Source", lambda td: td.append(_el("code", risk.source))))
+    return rows
+
+
+def _related(td: etree.Element, related: Sequence[str], page: PageContext) -> None:
+    for index, item in enumerate(related):
+        if index:
+            append_text(td, ", ")
+        href = _related_href(item, page.issue_url)
+        if href:
+            _sub(td, "a", item, {"href": href})
+        else:
+            append_text(td, item)
+
+
+_ISSUE_REF = re.compile(r"#(\d+)")
+
+
+def _related_href(item: str, issue_url: str | None) -> str | None:
+    match = _ISSUE_REF.fullmatch(item)
+    if match and issue_url:
+        return issue_url.replace("{number}", match.group(1))
+    if item.startswith(("https://", "http://")):
+        return item
+    return None
+
+
+def top_heading(register: Register) -> str:
+    return f"{top_risks(len(register.top))} \u2014 Detailed Analysis"
+
+
+def risk_matrix(
+    register: Register, options: ViewOptions, page: PageContext, *, chart_format: str = "svg"
+) -> etree.Element:
+    """The risk matrix of the risks that match: the SVG chart (with its text list), Mermaid's, or both."""
+    risks = select(register, options)
+    if not any(risk.active for risk in risks):
+        return _note(NO_MATCH)
+    figure = ""
+    if chart_format != "mermaid":
+        figure = matrix_figure(matrix_layout(risks, register.model), page.risk_url)
+    if chart_format == "svg":
+        return raw(figure)
+    mermaid = mermaid_block(quadrant_chart(risks, register.model))
+    if chart_format == "mermaid":
+        return raw(mermaid)
+    return raw(
+        f'{figure}\n<details class="risk-matrix-mermaid">\n'
+        f"<summary>Quadrant chart (Mermaid)</summary>\n{mermaid}\n</details>"
+    )
+
+
+def render_view(
+    kind: str,
+    register: Register,
+    options: ViewOptions,
+    page: PageContext,
+    *,
+    chart_format: str = "svg",
+    risk_chart: RiskChart | None = None,
+) -> etree.Element:
+    """The view ``kind`` (one of :data:`VIEW_KINDS`) of ``register`` for ``page``: an element tree fragment."""
+    if kind == "risk-table":
+        return risk_table(register, options, page)
+    if kind == "risk-schedule":
+        return risk_schedule(register, options, page)
+    if kind == "risk-top":
+        return risk_top(register, options, page)
+    if kind == "risk-card":
+        return risk_card(register, options, page, risk_chart=risk_chart)
+    if kind == "risk-matrix":
+        return risk_matrix(register, options, page, chart_format=chart_format)
+    raise ValueError(f"unknown view {kind!r}")
