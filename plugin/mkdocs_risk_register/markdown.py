@@ -53,7 +53,7 @@ from markdown.blockprocessors import BlockProcessor
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import AtomicString
+from markdown.util import ETX, STX, AtomicString
 from mkdocs.plugins import get_plugin_logger
 from pymdownx.blocks import BlocksExtension, BlocksProcessor
 from pymdownx.blocks.block import Block
@@ -77,6 +77,7 @@ from .views.isolate import self_contained
 from .views.options import ViewError, parse_options
 from .views.site import SiteLayout
 from .views.site_files import ChartFormat, GeneratedSite, RenderOptions, generate_site
+from .views.text import flat
 
 log = get_plugin_logger("risk-register")
 
@@ -96,6 +97,14 @@ class Site:
     issue_url: str | None = None
     chart_format: str = "both"
     risk_chart: RiskChart | None = None
+
+    def risk_at(self, src_uri: str) -> str | None:
+        """The id of the risk whose page is ``src_uri``, if it is one."""
+        pages = self.__dict__.get("_pages")
+        if pages is None:
+            pages = {self.layout.risk_src(risk.id): risk.id for risk in self.register.risks}
+            self.__dict__["_pages"] = pages
+        return pages.get(src_uri)
 
     @classmethod
     def of(cls, generated: GeneratedSite) -> Site:
@@ -278,7 +287,10 @@ class _ViewBlock(Block):
             site = page.site()
             if content:
                 raise ViewError(f"{self.NAME} takes options on indented lines, not content: {brief(content)}")
-            options = parse_options(self.NAME, self.argument, self.raw_options, site.register)
+            context = page.context()
+            options = parse_options(
+                self.NAME, self.argument, self.raw_options, site.register, own_risk=site.risk_at(context.src_uri)
+            )
             attrs = self.raw_options.get("attrs")
             if isinstance(attrs, Mapping):
                 for key, value in attrs.items():
@@ -287,7 +299,7 @@ class _ViewBlock(Block):
                 self.NAME,
                 site.register,
                 options,
-                page.context(),
+                context,
                 chart_format=site.chart_format,
                 risk_chart=site.risk_chart,
             )
@@ -307,7 +319,9 @@ def _store_raw(block: etree.Element, md: Markdown) -> None:
         for index, child in enumerate(list(parent)):
             if child.tag == RAW_TAG:
                 placeholder = etree.Element("p")
-                placeholder.text = md.htmlStash.store(child.text or "")
+                # As Python-Markdown's own first step does for a page: its placeholders' markers go.
+                html = (child.text or "").replace(STX, "").replace(ETX, "")
+                placeholder.text = md.htmlStash.store(html)
                 placeholder.tail = child.tail
                 parent[index] = placeholder
 
@@ -442,7 +456,7 @@ class _Reference(InlineProcessor):
             )
             return _bad_reference(m.group(0)), m.start(0), m.end(0)
         context = page.context()
-        span = etree.Element("span", {"class": "risk-register-ref", "data-band": found.band.name})
+        span = etree.Element("span", {"class": "risk-register-ref", "data-band": flat(found.band.name)})
         link = etree.SubElement(span, "a", {"href": context.risk_link(found.id)})
         append_text(link, f"{found.id}: ")
         append_inline(link, found.title, None)  # plain: links inside a link make no sense

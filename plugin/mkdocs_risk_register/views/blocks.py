@@ -50,7 +50,7 @@ from .inline import Relocate, append_inline, append_text, relocator
 from .mermaid import mermaid_block, quadrant_chart
 from .site import SiteLayout, page_name
 from .svg import matrix_figure, matrix_layout
-from .text import flat, plain_text
+from .text import flat, has_control, plain_text
 
 RAW_TAG = "risk-register-raw"
 BODY_TAG = "risk-register-body"
@@ -531,6 +531,25 @@ def render_view(
     risk_chart: RiskChart | None = None,
 ) -> etree.Element:
     """The view ``kind`` (one of :data:`VIEW_KINDS`) of ``register`` for ``page``: an element tree fragment."""
+    fragment = _render(kind, register, options, page, chart_format=chart_format, risk_chart=risk_chart)
+    # Attribute values hold the author's text (ids, names): on one line, without control characters
+    # (Python-Markdown's own placeholders are made of two of them).
+    for element in fragment.iter():
+        for key, value in element.attrib.items():
+            if has_control(value):
+                element.set(key, flat(value))
+    return fragment
+
+
+def _render(
+    kind: str,
+    register: Register,
+    options: ViewOptions,
+    page: PageContext,
+    *,
+    chart_format: str,
+    risk_chart: RiskChart | None,
+) -> etree.Element:
     if kind == "risk-table":
         return risk_table(register, options, page)
     if kind == "risk-schedule":

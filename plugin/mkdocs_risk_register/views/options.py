@@ -57,17 +57,25 @@ def known_names(register: Register, key: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def parse_options(kind: str, argument: str | None, raw: Mapping[str, Any], register: Register) -> ViewOptions:
-    """The view's options, or :class:`ViewError` naming the first problem."""
+def parse_options(
+    kind: str, argument: str | None, raw: Mapping[str, Any], register: Register, *, own_risk: str | None = None
+) -> ViewOptions:
+    """The view's options, or :class:`ViewError` naming the first problem.
+
+    ``own_risk``: the risk whose page this is, if any: a card without an id shows it.
+    """
     allowed = VIEW_OPTIONS[kind]
     for key in raw:
         if key not in allowed:
             raise ViewError(f"unknown option '{key}' of {kind}; {suggestion(str(key), allowed[:-1])}")
     risk_id = None
     if kind == "risk-card":
-        if not argument:
+        if argument:
+            risk_id = _find_id(argument.strip(), register)
+        elif own_risk is not None:
+            risk_id = own_risk
+        else:
             raise ViewError("risk-card needs a risk id: '/// risk-card | RSK-001'")
-        risk_id = _find_id(argument.strip(), register)
     elif argument:
         raise ViewError(f"{kind} takes no argument after '|' (got {brief(argument)})")
     columns = None

@@ -178,7 +178,8 @@ def monitoring_page(register: Register, layout: SiteLayout) -> str:
 def risk_page(risk: Risk) -> str:
     """A risk's page: its title, then its card (fields, chart) and body, as the view renders them."""
     options = "\n".join(["    chart: true", "    body: true"])
-    return f"# {markdown_text(risk.id)}: {heading_markdown(risk.title)}\n\n{view('risk-card', risk.id, options)}\n"
+    # No id after '|': on a risk's own page the card is that risk's (an id can hold any character).
+    return f"# {markdown_text(risk.id)}: {heading_markdown(risk.title)}\n\n{view('risk-card', None, options)}\n"
 
 
 def view(kind: str, argument: str | None = None, options: str = "") -> str:

@@ -30,6 +30,11 @@ def one_line(text: str) -> str:
     return " ".join(CONTROL.sub("", text).split())
 
 
+def has_control(text: str) -> bool:
+    """Whether ``text`` holds a line break or a control character."""
+    return "\n" in text or "\r" in text or CONTROL.search(text) is not None
+
+
 def flat(text: str) -> str:
     """Line breaks as spaces, control characters dropped; the rest as written (for text beside other text)."""
     return CONTROL.sub("", text).replace("\r", " ").replace("\n", " ")
