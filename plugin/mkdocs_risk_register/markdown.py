@@ -208,9 +208,21 @@ class _Page:
     def site(self) -> Site:
         return self.extension.site()
 
+    def where(self) -> PageRef | None:
+        """The page being converted: from the plugin, or from the host's own page context (Zensical's)."""
+        found = self.extension.page()
+        if found is not None:
+            return found
+        try:
+            context = self.md.preprocessors["rendering_context"]
+        except KeyError:  # a Registry: no .get()
+            context = None
+        path = getattr(getattr(context, "page", None), "path", None)
+        return PageRef(path, path) if isinstance(path, str) and path.endswith(".md") else None
+
     def context(self) -> PageContext:
         site = self.site()
-        where = self.extension.page()
+        where = self.where()
         return PageContext(where.src_uri if where else site.layout.src("index.md"), site.layout, site.issue_url)
 
     def line_of(self, kind: str) -> int:
@@ -230,7 +242,7 @@ class _Page:
         return 1
 
     def _offset(self) -> int:
-        where = self.extension.page()
+        where = self.where()
         return where.line_offset if where else 0
 
     def line_of_text(self, text: str) -> int:
@@ -240,7 +252,7 @@ class _Page:
         return 1
 
     def problem(self, line: int, message: str) -> None:
-        where = self.extension.page()
+        where = self.where()
         path = where.path if where else "<page>"
         self.extension.report(Diagnostic(path, line, "error", message, RULE))
 
@@ -569,8 +581,33 @@ def convert(
     return md.convert(text), problems
 
 
+_VIEW_BLOCK = re.compile(r"^/// (risk-[a-z]+)(?: \| [^\n]*)?\n(?:    [^\n]*\n)*///$", re.MULTILINE)
+
+
+def expand_views(text: str, site: Site, src_uri: str) -> str:
+    """``text`` (a page) with each view block replaced by its HTML, for hosts that run no extension.
+
+    The HTML is one raw block (it opens with a ``div``), which Python-Markdown passes through whole.
+    """
+
+    def expand(match: re.Match[str]) -> str:
+        html, _ = convert(match.group(0), site, src_uri, extensions=["tables", "fenced_code"])
+        return html
+
+    return _VIEW_BLOCK.sub(expand, text)
+
+
 def makeExtension(**kwargs: Any) -> RiskRegisterExtension:
     return RiskRegisterExtension(**kwargs)
 
 
-__all__ = ["Host", "PageRef", "RiskRegisterExtension", "Site", "convert", "makeExtension", "shift_headings"]
+__all__ = [
+    "Host",
+    "PageRef",
+    "RiskRegisterExtension",
+    "Site",
+    "convert",
+    "expand_views",
+    "makeExtension",
+    "shift_headings",
+]

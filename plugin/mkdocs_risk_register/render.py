@@ -32,6 +32,9 @@ ASSETS_DIR = "assets"
 _MANIFEST_KIND = "risk-register render"
 
 
+from .markdown import Site, expand_views  # noqa: E402
+
+
 def asset_files() -> dict[str, str]:
     """The table's script and the chart's styles, as the plugin adds them: path below the prefix -> text."""
     folder = resources.files("mkdocs_risk_register").joinpath("assets")
@@ -42,8 +45,11 @@ def rendered_files(site: GeneratedSite) -> dict[str, bytes]:
     """Every file of the register below its prefix folder: relative path -> bytes (UTF-8, LF)."""
     prefix = site.layout.src("")
     files: dict[str, str] = {}
+    views = Site.of(site)
     for src_path, content in site.all_files():
-        files[src_path[len(prefix) :] if prefix else src_path] = content
+        # The pages as plain files: their views drawn now, for a host that runs neither plugin nor extension.
+        page = expand_views(content, views, src_path) if src_path.endswith(".md") else content
+        files[src_path[len(prefix) :] if prefix else src_path] = page
     files.update(asset_files())
     return {path: text.encode("utf-8") for path, text in sorted(files.items())}
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ..diagnostics import Diagnostic
 from ..model import Model, top_risks
 from ..register import Register
@@ -175,11 +177,17 @@ def monitoring_page(register: Register, layout: SiteLayout) -> str:
     return "\n\n".join(sections) + "\n"
 
 
+_PLAIN_ID = re.compile(r"[^\s|\x00-\x1f\x7f-\x9f]+")
+
+
 def risk_page(risk: Risk) -> str:
     """A risk's page: its title, then its card (fields, chart) and body, as the view renders them."""
     options = "\n".join(["    chart: true", "    body: true"])
-    # No id after '|': on a risk's own page the card is that risk's (an id can hold any character).
-    return f"# {markdown_text(risk.id)}: {heading_markdown(risk.title)}\n\n{view('risk-card', None, options)}\n"
+    # On a risk's own page a card without an id is that risk's: an id that the opening line cannot
+    # hold as written (a '|', a line break) is left out; the others are named, for hosts that do not
+    # say which page they convert.
+    argument = risk.id if _PLAIN_ID.fullmatch(risk.id) else None
+    return f"# {markdown_text(risk.id)}: {heading_markdown(risk.title)}\n\n{view('risk-card', argument, options)}\n"
 
 
 def view(kind: str, argument: str | None = None, options: str = "") -> str:
