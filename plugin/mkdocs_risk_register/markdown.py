@@ -591,7 +591,7 @@ def expand_views(text: str, site: Site, src_uri: str) -> str:
     """
 
     def expand(match: re.Match[str]) -> str:
-        html, _ = convert(match.group(0), site, src_uri, extensions=["tables", "fenced_code"])
+        html, _ = convert(match.group(0), site, src_uri, extensions=["tables", "fenced_code", "toc"])
         return html
 
     return _VIEW_BLOCK.sub(expand, text)
