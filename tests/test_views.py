@@ -313,3 +313,24 @@ def test_hostile_fields_in_views_stay_text(tmp_path: Path) -> None:
     table = html_tables(page)[0]
     assert {len(row) for row in table} == {5}  # a '|' splits no cell
     assert [row[1] for row in table[1:]] == [*HOSTILE[:2], "[click](javascript:alert(1)) | pipe"]
+
+
+def test_the_extension_alone_renders_views_from_its_own_settings(tmp_path: Path) -> None:
+    # No plugin: the extension is listed with the plugin's settings, as a Zensical site lists it.
+    risks = {
+        "a.md": risk_file("A-1", title="Alpha", probability="Low", impact="Low"),  # matrix: 1
+        "b.md": risk_file("A-2", title="Beta"),  # High x High: 9
+        "c.md": risk_file("A-3", title="Gamma", owner="Other"),  # 9
+    }
+    root = write_project(tmp_path, risks)
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8").split("plugins:")[0]
+    settings = f"markdown_extensions:\n- risk_register:\n    risks_dir: {root / 'risks'}\n    top: 2\n"
+    (root / "mkdocs.yml").write_text(config + settings, encoding="utf-8")
+    (root / "docs" / "index.md").write_text(
+        "# Home\n\n/// risk-table\n    filter: {owner: Team}\n    columns: [Risk, Score]\n    sort: -Score\n///\n",
+        encoding="utf-8",
+    )
+    built = build(root, strict=True)
+    assert built.returncode == 0, built.log
+    # Owner "Team": A-1 (1) and A-2 (9); by score, descending.
+    assert html_tables(built.page(""))[0] == [["Risk", "Score"], ["Beta", "9"], ["Alpha", "1"]]

@@ -58,7 +58,7 @@ from mkdocs.plugins import get_plugin_logger
 from pymdownx.blocks import BlocksExtension, BlocksProcessor
 from pymdownx.blocks.block import Block
 
-from .config import issue_url_pattern, model_settings
+from .config import RiskRegisterConfig, issue_url_pattern, model_settings
 from .diagnostics import ConfigError, Diagnostic, brief
 from .loader import DEFAULT_MAX_FILE_SIZE, discover
 from .model import model_from_settings
@@ -499,39 +499,30 @@ class _Lines(Preprocessor):
         return lines
 
 
-SETTINGS = (
-    "risks_dir",
-    "prefix",
-    "top",
-    "id_pattern",
-    "probability",
-    "impact",
-    "scoring",
-    "matrix",
-    "bands",
-    "statuses",
-    "categories",
-    "monitoring",
-    "chart",
-    "max_file_size",
-    "issue_url",
-    "nav_risk_pages",
-    "chart_format",
-    "repo_url",
-    "use_directory_urls",
-)
+# The plugin's settings (every one the plugin takes), and two of MkDocs' that the views use.
+SETTINGS = (*(key for key, _ in RiskRegisterConfig._schema), "repo_url", "use_directory_urls")
+
+
+class _Unset:
+    """No value given (Python-Markdown reads a None or bool default as a boolean option)."""
+
+    def __repr__(self) -> str:
+        return "unset"
+
+
+_UNSET = _Unset()
 
 
 class RiskRegisterExtension(BlocksExtension):
     """The extension; its options are the plugin's settings (see docs/configuration.md)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        self.config = {name: [None, f"the plugin's '{name}' setting"] for name in SETTINGS}
+        self.config = {name: [_UNSET, f"the plugin's '{name}' setting"] for name in SETTINGS}
         self.host: Host | None = kwargs.pop("host", None)
         super().__init__(**kwargs)
 
     def settings(self) -> dict[str, Any]:
-        return {key: value for key, value in self.getConfigs().items() if value is not None}
+        return {key: value for key, value in self.getConfigs().items() if value is not _UNSET and value is not None}
 
     def site(self) -> Site:
         if self.host is not None:
