@@ -14,6 +14,7 @@ import os
 import posixpath
 import secrets
 import sys
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
@@ -24,15 +25,25 @@ from . import render
 from .cli_history import add_report_parser, register_at_revision, report_text, with_git_history
 from .diagnostics import ConfigError, Diagnostic, printable
 from .diff import Side, compare, to_json, to_markdown
+from .due import DEFAULT_WITHIN_DAYS, DueReview, due_reviews
+from .due import summary as due_summary
+from .due import to_json as due_json
+from .due import to_markdown as due_markdown
+from .due import to_text as due_text
 from .gitlog import HistoryReader
 from .gitsource import GitError, Repository, register_at, settings_at
 from .history import History, Unavailable, reviewed_line_on_disk, with_history
+from .importer import Importer, parse_mapping, write_planned
+from .loader import display_path
 from .register import Register, build_date_from_env, load_register
+from .scaffold import FIELDS, NewRiskError, create
 from .settings import Settings, UsageError, find_config, load_settings, missing_risks_dir
+from .sheets import SheetError, read_table
 from .views.export import register_to_csv, register_to_json
 from .views.history_pages import commit_url_pattern
 from .views.site import SiteLayout
 from .views.site_files import ChartFormat, RenderOptions, generate_site
+from .xlsx import XlsxUnavailable, register_to_xlsx
 
 OK, PROBLEMS, USAGE = 0, 1, 2
 PROG = "risk-register"
@@ -75,8 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--format", choices=("markdown", "json"), default="markdown", help="output format")
     diff.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
 
-    export = commands.add_parser("export", parents=[config_option], help="the register as JSON or CSV")
-    export.add_argument("--format", choices=("json", "csv"), default="json", help="output format")
+    export = commands.add_parser("export", parents=[config_option], help="the register as JSON, CSV or XLSX")
+    export.add_argument("--format", choices=("json", "csv", "xlsx"), default="json", help="output format")
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     export.add_argument("--at", metavar="REV", help="the register as it was at a git revision (branch, tag, commit)")
 
@@ -92,7 +103,56 @@ def build_parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="write nothing; exit 1 when the files on disk differ from what it writes"
     )
     add_report_parser(commands, config_option)
+    _add_everyday_commands(commands, config_option)
     return parser
+
+
+def _add_everyday_commands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], config_option: argparse.ArgumentParser
+) -> None:
+    """``import``, ``new`` and ``due`` (docs/spreadsheets.md, docs/cli.md)."""
+    importing = commands.add_parser(
+        "import", parents=[config_option], help="write risk files from a CSV or XLSX register"
+    )
+    importing.add_argument("file", metavar="FILE", help="the .csv or .xlsx file to read")
+    importing.add_argument(
+        "--map",
+        metavar="COLUMN=key",
+        action="append",
+        default=[],
+        help="read COLUMN as the front-matter key (COLUMN= leaves it out); repeat for more columns",
+    )
+    importing.add_argument(
+        "--dry-run", action="store_true", help="check every row and say what would change; write nothing"
+    )
+    importing.add_argument(
+        "--update", action="store_true", help="change the front-matter values of risks that exist (the body is kept)"
+    )
+
+    new = commands.add_parser("new", parents=[config_option], help="write a new risk file with the next free id")
+    for name in FIELDS:
+        new.add_argument(
+            f"--{name}", metavar=name[0].upper(), help=f"the risk's {name} (asked for on a terminal when left out)"
+        )
+
+    due = commands.add_parser("due", parents=[config_option], help="reviews that are overdue or due soon, by owner")
+    due.add_argument(
+        "--within", metavar="DAYS", type=_days, default=DEFAULT_WITHIN_DAYS, help="days ahead (default 14)"
+    )
+    due.add_argument("--owner", metavar="NAME", help="only this owner's reviews")
+    due.add_argument("--format", choices=("text", "markdown", "json", "github"), default="text", help="output format")
+    due.add_argument("--strict", action="store_true", help="exit 1 when a review is overdue")
+    due.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+
+
+def _days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of days, got {text!r}") from None
+    if days < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more days, got {days}")
+    return days
 
 
 # --- output helpers ----------------------------------------------------------------------------
@@ -304,9 +364,173 @@ def run_export(args: argparse.Namespace, stdout: TextIO) -> int:
     # As in `mkdocs build`: problems are reported (here on stderr) and listed in the data.
     for problem in [*problems, *register.problems]:
         print(problem.format(), file=sys.stderr)
+    if args.format == "xlsx":
+        _write_xlsx(register, args.output)
+        return OK
     text = register_to_json(register) if args.format == "json" else register_to_csv(register)
     _write(text, args.output, stdout)
     return OK
+
+
+def _write_xlsx(register: Register, output: str | None) -> None:
+    if output is None or output == "-":
+        raise UsageError("--format xlsx writes a workbook: name the file with -o FILE.xlsx")
+    data = register_to_xlsx(register)
+    try:
+        Path(output).write_bytes(data)
+    except OSError as error:
+        raise UsageError(f"cannot write {output}: {error.strerror or error}") from None
+
+
+# --- import, new, due --------------------------------------------------------------------------
+
+
+def _usable_register(config_file: str | None) -> tuple[Settings, Register] | int:
+    """The settings and the register as they are on disk, or the exit status after printing why not."""
+    settings, problems = _settings_or_problems(config_file)
+    if settings is not None and not settings.risks_dir.is_dir():
+        problems.append(missing_risks_dir(settings))
+    if settings is None or any(p.severity == "error" for p in problems):
+        for problem in problems:
+            print(problem.format(), file=sys.stderr)
+        return PROBLEMS
+    register = load_register(
+        settings.risks_dir, settings.model, base_dir=settings.base_dir, max_file_size=settings.max_file_size
+    )
+    return settings, register
+
+
+def run_import(args: argparse.Namespace, stdout: TextIO) -> int:
+    try:
+        mapping = parse_mapping(args.map)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    source = Path(args.file)
+    if not source.is_file():
+        raise UsageError(f"no such file: {args.file}")
+    loaded = _usable_register(args.config_file)
+    if isinstance(loaded, int):
+        return loaded
+    settings, register = loaded
+    importer = Importer(
+        settings.model,
+        register,
+        settings.risks_dir,
+        settings.base_dir,
+        args.file,
+        update=args.update,
+        max_file_size=settings.max_file_size,
+    )
+    try:
+        result = importer.run(read_table(source), mapping)
+    except SheetError as error:
+        where = f"{args.file}:{error.row}" if error.row is not None else args.file
+        print(printable(f"{where}: error: {error} [unreadable-sheet]"), file=sys.stderr)
+        return PROBLEMS
+    for problem in sorted(result.problems, key=lambda p: p.line):
+        print(problem.format(), file=sys.stderr)
+    failed = [] if args.dry_run else write_planned(result.planned)
+    for plan, reason in failed:
+        print(
+            printable(f"{args.file}:{plan.row}: error: cannot write {plan.path}: {reason} [unreadable]"),
+            file=sys.stderr,
+        )
+    verb = {
+        "write": "would write" if args.dry_run else "wrote",
+        "update": "would update" if args.dry_run else "updated",
+    }
+    for plan in result.planned:
+        if plan.action in verb and plan not in (f[0] for f in failed):
+            stdout.write(f"{verb[plan.action]} {importer.display(plan.path)}\n")
+    counts = Counter(plan.action for plan in result.planned)
+    sheet = f" (sheet '{result.sheet}', header on row {result.header_row})" if source.suffix.lower() == ".xlsx" else ""
+    stdout.write(
+        f"{PROG}: {_count(result.rows, 'row')} read from {args.file}{sheet}: "
+        f"{counts['write']} new, {counts['update']} updated, {counts['unchanged']} unchanged, {result.refused} refused"
+        f"{'; dry run, nothing written' if args.dry_run else ''}\n"
+    )
+    return PROBLEMS if result.refused or failed else OK
+
+
+def run_new(args: argparse.Namespace, stdout: TextIO) -> int:
+    loaded = _usable_register(args.config_file)
+    if isinstance(loaded, int):
+        return loaded
+    settings, register = loaded
+    fields = {name: getattr(args, name) for name in FIELDS if getattr(args, name) is not None}
+    missing = [name for name in FIELDS if not (fields.get(name) or "").strip()]
+    if missing:
+        if not sys.stdin.isatty():
+            options = ", ".join(f"--{name}" for name in missing)
+            raise UsageError(f"new: give {options} (there is no terminal to ask on)")
+        fields.update(_ask(missing, settings))
+    ids = [*register.by_id, *(Path(path).stem for path in register.left_out)]
+    display_dir = display_path(settings.risks_dir, settings.base_dir)
+    try:
+        created = create(
+            settings.risks_dir, display_dir, settings.model, ids=ids, fields=fields, reviewed=build_date_from_env()
+        )
+    except NewRiskError as error:
+        raise UsageError(f"new: {error}") from None
+    if isinstance(created, list):
+        for problem in created:
+            print(problem.format(), file=sys.stderr)
+        print(f"{PROG}: new: nothing written", file=sys.stderr)
+        return PROBLEMS
+    stdout.write(created.display_path + "\n")
+    return OK
+
+
+def _ask(missing: list[str], settings: Settings) -> dict[str, str]:
+    """Ask for each missing field on the terminal (the questions go to stderr: stdout is the path)."""
+    model = settings.model
+    choices = {
+        "probability": model.probability.names,
+        "impact": model.impact.names,
+        "category": list(model.categories),
+    }
+    answers: dict[str, str] = {}
+    for name in missing:
+        listed = f" ({', '.join(choices[name])})" if choices.get(name) else ""
+        while True:
+            sys.stderr.write(f"{name.capitalize()}{listed}: ")
+            sys.stderr.flush()
+            line = sys.stdin.readline()
+            if not line:
+                raise UsageError("new: no answer; nothing written")
+            if line.strip():
+                answers[name] = line.strip()
+                break
+    return answers
+
+
+def run_due(args: argparse.Namespace, stdout: TextIO) -> int:
+    loaded = _usable_register(args.config_file)
+    if isinstance(loaded, int):
+        return loaded
+    settings, register = loaded
+    due = due_reviews(register, args.within, args.owner)
+    if args.format == "json":
+        text = due_json(due)
+    elif args.format == "markdown":
+        text = due_markdown(due)
+    elif args.format == "github":
+        prefix = _repository_prefix(settings.base_dir)
+        text = "".join(_due_annotation(review, prefix) + "\n" for review in due.reviews)
+        text += f"{PROG}: {due_summary(due)}\n"
+    else:
+        text = due_text(due)
+    _write(text, args.output, stdout)
+    return PROBLEMS if args.strict and due.overdue_count else OK
+
+
+def _due_annotation(review: DueReview, path_prefix: str) -> str:
+    risk = review.risk
+    path = posixpath.normpath(posixpath.join(path_prefix, risk.source)) if path_prefix else risk.source
+    level, title = ("warning", "review-overdue") if review.overdue else ("notice", "review-due")
+    when = f"overdue since {risk.next_review}" if review.overdue else f"due {risk.next_review}"
+    message = f"{risk.id} ({risk.owner_text}): review {when}: {risk.title}"
+    return f"::{level} file={_escape_property(path)},line=1,title={title}::{_escape_data(message)}"
 
 
 # --- render ------------------------------------------------------------------------------------
@@ -393,7 +617,16 @@ def run_report(args: argparse.Namespace, stdout: TextIO) -> int:
     return OK
 
 
-COMMANDS = {"check": run_check, "diff": run_diff, "export": run_export, "render": run_render, "report": run_report}
+COMMANDS = {
+    "check": run_check,
+    "diff": run_diff,
+    "export": run_export,
+    "render": run_render,
+    "report": run_report,
+    "import": run_import,
+    "new": run_new,
+    "due": run_due,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -409,6 +642,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         stdout.flush()  # here, not at exit: a reader gone by then would give "Exception ignored"
         return status
     except UsageError as error:
+        return _fail(str(error))
+    except XlsxUnavailable as error:  # one line naming the extra to install
         return _fail(str(error))
     except ConfigError as error:  # SOURCE_DATE_EPOCH, for `diff` and `export` (`check` reports it as a problem)
         print(error.format(), file=sys.stderr)
