@@ -155,9 +155,9 @@ def test_a_real_sheet_title_rows_extra_sheet_dates_numbers_merged_and_empty_rows
     run = run_cli("import", str(path), cwd=root)
     assert run.returncode == 0, run.stderr
     assert run.stderr.splitlines() == [
-        f"{path}:3: warning: I: column 'Notes' is not a register field and is not read "
+        f"{path}:3:I: warning: column 'Notes' is not a register field and is not read "
         "(map it with --map 'Notes=KEY', or leave it out with --map 'Notes=') [unknown-column]",
-        f"{path}:4: warning: A: the row holds only 'Security'; read as a heading, not a risk [heading-row]",
+        f"{path}:4:A: warning: the row holds only 'Security'; read as a heading, not a risk [heading-row]",
     ]
     assert "sheet 'Register', header on row 3" in run.lines[-1]
     one = (root / "risks" / "RSK-001.md").read_text(encoding="utf-8")
@@ -219,9 +219,9 @@ def test_a_refused_row_names_row_and_column_and_is_not_written(tmp_path: Path) -
     run = run_cli("import", str(path), cwd=root)
     assert run.returncode == 1
     assert run.stderr.splitlines() == [
-        f"{path}:3: error: D: probability 'Hgh' is not a level of probability (Low, Medium, High); "
+        f"{path}:3:D: error: probability 'Hgh' is not a level of probability (Low, Medium, High); "
         "did you mean 'High'? [unknown-level]",
-        f"{path}:4: error: I: required key 'owner' is missing [missing-key]",
+        f"{path}:4:I: error: required key 'owner' is missing [missing-key]",
     ]
     assert sorted(p.name for p in (root / "risks").iterdir()) == ["RSK-1.md"]
     assert run.lines[-1].endswith("3 rows read from " + str(path) + ": 1 new, 0 updated, 0 unchanged, 2 refused")
@@ -369,7 +369,7 @@ def test_formulas_are_reported_not_evaluated(tmp_path: Path) -> None:
     assert run.returncode == 1
     # The formula in Score (a computed column) is ignored; the one in Risk refuses the row.
     assert run.stderr == (
-        f'{path}:2: error: B: the cell holds a formula (\'=HYPERLINK("http://example.invalid","x")\'), which '
+        f'{path}:2:B: error: the cell holds a formula (\'=HYPERLINK("http://example.invalid","x")\'), which '
         "import does not evaluate; copy the column and paste it as values [formula-cell]\n"
     )
     assert list((root / "risks").iterdir()) == []
@@ -419,7 +419,7 @@ def test_path_traversal_ids_are_refused(tmp_path: Path, risk_id: str) -> None:
     path = write_csv(tmp_path / "r.csv", [HEADER, [risk_id, *GOOD[1:]]])
     run = run_cli("import", str(path), cwd=root)
     assert run.returncode == 1
-    assert run.stderr == f"{path}:2: error: A: id '{risk_id}' cannot be the name of a risk file [bad-id]\n"
+    assert run.stderr == f"{path}:2:A: error: id '{risk_id}' cannot be the name of a risk file [bad-id]\n"
     assert list((root / "risks").iterdir()) == []
     assert not (tmp_path / "etc").exists()
 
@@ -431,3 +431,64 @@ def test_path_traversal_id_with_the_default_pattern(tmp_path: Path) -> None:
     assert run.returncode == 1
     assert "[bad-id]" in run.stderr
     assert list((root / "risks").iterdir()) == []
+
+
+def test_the_worked_migration_of_the_docs(tmp_path: Path) -> None:
+    # docs/spreadsheets.md, "A worked migration": the same sheet, the same commands, the same output.
+    root = empty_register(tmp_path)
+    write_xlsx(
+        root / "Risks.xlsx",
+        {
+            "Register": [
+                row("Platform risk register, Q1"),
+                row(),
+                row("Ref", "Risk", "Area", "Likelihood", "Impact", "Score", "Owner", "Status", "Last review", "Notes"),
+                row(
+                    "R-1",
+                    "Tenant data leakage",
+                    "Security",
+                    "High",
+                    "High",
+                    "=D4*E4",
+                    "Data Team",
+                    "Open",
+                    dt.datetime(2026, 2, 8),
+                    "see audit",
+                ),
+                row(
+                    "R-2",
+                    "Pool exhaustion",
+                    "Technical",
+                    "Med",
+                    "High",
+                    "=D5*E5",
+                    "Data Team, SRE",
+                    "Open",
+                    dt.datetime(2026, 2, 20),
+                    None,
+                ),
+            ]
+        },
+    )
+    maps = ["--map", "Ref=id", "--map", "Area=category", "--map", "Likelihood=probability"]
+    maps += ["--map", "Last review=reviewed", "--map", "Notes="]
+    run = run_cli("import", "Risks.xlsx", "--dry-run", *maps, cwd=root)
+    assert run.returncode == 1
+    assert run.stderr == (
+        "Risks.xlsx:5:D: error: probability 'Med' is not a level of probability (Low, Medium, High); "
+        "did you mean 'Medium'? [unknown-level]\n"
+    )
+    assert run.lines[-1] == (
+        "risk-register: 2 rows read from Risks.xlsx (sheet 'Register', header on row 3): 1 new, 0 updated, "
+        "0 unchanged, 1 refused; dry run, nothing written"
+    )
+    workbook = openpyxl.load_workbook(root / "Risks.xlsx")
+    workbook["Register"]["D5"] = "Medium"  # Likelihood of R-2
+    workbook.save(root / "Risks.xlsx")
+    run = run_cli("import", "Risks.xlsx", *maps, cwd=root)
+    assert run.returncode == 0, run.stderr
+    assert sorted(p.name for p in (root / "risks").iterdir()) == ["R-1.md", "R-2.md"]
+    two = (root / "risks" / "R-2.md").read_text(encoding="utf-8")
+    assert "owner:\n- Data Team\n- SRE\n" in two
+    assert "reviewed: 2026-02-20\n" in two
+    assert run_cli("check", cwd=root).returncode == 0

@@ -427,7 +427,7 @@ def run_import(args: argparse.Namespace, stdout: TextIO) -> int:
         where = f"{args.file}:{error.row}" if error.row is not None else args.file
         print(printable(f"{where}: error: {error} [unreadable-sheet]"), file=sys.stderr)
         return PROBLEMS
-    for problem in sorted(result.problems, key=lambda p: p.line):
+    for problem in sorted(result.problems, key=lambda p: p.row):
         print(problem.format(), file=sys.stderr)
     failed = [] if args.dry_run else write_planned(result.planned)
     for plan, reason in failed:

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import Diagnostic, Severity, brief
+from .diagnostics import Diagnostic, Severity, brief, printable
 from .loader import is_risk_name, parse_front_matter, split_front_matter
 from .model import Model
 from .register import Register, check_file
@@ -239,15 +239,31 @@ def read_row(number: int, cells: tuple[CellValue, ...], header: Header) -> RowRe
     return result
 
 
+# libyaml's emitter when PyYAML has it: the pure-Python one was most of an import's time.
+_Dumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def _dump(fields: Mapping[str, Any]) -> str:
+    if not fields:
+        return ""
+    return yaml.dump(
+        dict(fields), Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=10**6
+    )
+
+
 def front_matter(fields: Mapping[str, Any]) -> str:
     """YAML for ``fields``: the register's keys in their usual order, then any mapped extra key."""
     ordered = {key: fields[key] for key in KNOWN_KEYS if key in fields}
     ordered.update((key, value) for key, value in fields.items() if key not in ordered)
-    return "".join(
-        # A chart is a pair of numbers, written [x, y] as in the docs; other lists one item a line.
-        yaml.safe_dump({key: value}, allow_unicode=True, default_flow_style=key == "chart" and None, width=10**6)
-        for key, value in ordered.items()
-    )
+    chart = ordered.get("chart")
+    if not (isinstance(chart, list) and all(isinstance(v, float) for v in chart)):
+        return _dump(ordered)
+    # A chart is a pair of numbers, written [x, y] as in the docs (a float's repr is YAML's own form).
+    keys = list(ordered)
+    at = keys.index("chart")
+    before = {key: ordered[key] for key in keys[:at]}
+    after = {key: ordered[key] for key in keys[at + 1 :]}
+    return _dump(before) + f"chart: [{', '.join(repr(v) for v in chart)}]\n" + _dump(after)
 
 
 def key_lines(front: str) -> dict[int, str]:
@@ -281,13 +297,30 @@ class Planned:
     """"write" (a new file), "update" (an existing risk's front matter) or "unchanged"."""
 
 
+@dataclass(frozen=True)
+class RowProblem:
+    """A problem of one cell (or row): ``FILE:ROW:COLUMN: severity: message [code]``."""
+
+    file: str
+    row: int
+    column: str | None
+    """The column's letter, as a spreadsheet shows it; None when the problem has no one column."""
+    severity: Severity
+    message: str
+    code: str
+
+    def format(self) -> str:
+        where = f"{self.file}:{self.row}:{self.column}" if self.column else f"{self.file}:{self.row}"
+        return printable(f"{where}: {self.severity}: {self.message} [{self.code}]")
+
+
 @dataclass
 class ImportResult:
     sheet: str = ""
     header_row: int = 0
     rows: int = 0
     planned: list[Planned] = field(default_factory=list)
-    problems: list[Diagnostic] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
     refused: int = 0
 
 
@@ -310,11 +343,12 @@ class Importer:
         result.sheet, result.header_row = sheet.name, header.row
         for index in header.ignored:
             result.problems.append(
-                Diagnostic(
+                RowProblem(
                     self.file_label,
                     header.row,
+                    column_letter(index),
                     "warning",
-                    f"{column_letter(index)}: column {brief(header.names[index])} is not a register field and is "
+                    f"column {brief(header.names[index])} is not a register field and is "
                     f"not read (map it with --map '{header.names[index]}=KEY', or leave it out with "
                     f"--map '{header.names[index]}=')",
                     "unknown-column",
@@ -365,8 +399,8 @@ class Importer:
 
     def _report(self, result: ImportResult, row: RowResult, header: Header) -> None:
         for index, severity, message, code in row.problems:
-            where = column_letter(index) if index is not None else "-"
-            result.problems.append(Diagnostic(self.file_label, row.row, severity, f"{where}: {message}", code))
+            where = column_letter(index) if index is not None else None
+            result.problems.append(RowProblem(self.file_label, row.row, where, severity, message, code))
 
     def _column_of(self, header: Header, key: str) -> int | None:
         return next((index for index, k in header.keys.items() if k == key), None)
