@@ -234,3 +234,17 @@ def test_xlsx_without_openpyxl_names_the_extra(tmp_path: Path, command: list[str
         "risk-register: XLSX needs the optional package openpyxl: pip install 'mkdocs-risk-register[xlsx]'\n"
     )
     assert not (root / "out.xlsx").exists()
+
+
+def test_due_in_a_github_actions_log_cannot_run_workflow_commands(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {"RSK-1.md": risk_file("RSK-1", title="##[error]fake", owner="::add-mask::x")})
+    run = run_cli("due", cwd=root, env={"GITHUB_ACTIONS": "true"})
+    assert run.returncode == 0, run.stderr
+    first, *body, last = run.lines
+    token = first.removeprefix("::stop-commands::")
+    assert first != token and len(token) == 32
+    assert last == f"::{token}::"
+    assert body[0] == "::add-mask::x"
+    # Written to a file, the list is plain: nothing to frame.
+    assert run_cli("due", "-o", "due.txt", cwd=root, env={"GITHUB_ACTIONS": "true"}).stdout == ""
+    assert (root / "due.txt").read_text(encoding="utf-8").startswith("::add-mask::x\n")

@@ -427,8 +427,9 @@ def run_import(args: argparse.Namespace, stdout: TextIO) -> int:
         where = f"{args.file}:{error.row}" if error.row is not None else args.file
         print(printable(f"{where}: error: {error} [unreadable-sheet]"), file=sys.stderr)
         return PROBLEMS
-    for problem in sorted(result.problems, key=lambda p: p.row):
-        print(problem.format(), file=sys.stderr)
+    with _commands_stopped(sys.stderr):  # cell values are quoted in these lines
+        for problem in sorted(result.problems, key=lambda p: p.row):
+            print(problem.format(), file=sys.stderr)
     failed = [] if args.dry_run else write_planned(result.planned)
     for plan, reason in failed:
         print(
@@ -520,7 +521,11 @@ def run_due(args: argparse.Namespace, stdout: TextIO) -> int:
         text += f"{PROG}: {due_summary(due)}\n"
     else:
         text = due_text(due)
-    _write(text, args.output, stdout)
+    if args.format in ("text", "markdown") and args.output in (None, "-"):
+        with _commands_stopped(stdout):  # titles and owner names are anyone's text
+            _write(text, args.output, stdout)
+    else:
+        _write(text, args.output, stdout)
     return PROBLEMS if args.strict and due.overdue_count else OK
 
 
