@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostic, Severity, brief, printable
-from .loader import is_risk_name, parse_front_matter, split_front_matter
+from .loader import is_risk_path, parse_front_matter, split_front_matter
 from .model import Model
 from .register import Register, check_file
 from .sheets import HEADER_SEARCH_ROWS, MAX_ROWS, CellValue, Formula, Row, Sheet, SheetError, column_letter
@@ -279,7 +279,7 @@ def key_lines(front: str) -> dict[int, str]:
 def file_name_problem(risk_id: str) -> str | None:
     """Why ``risk_id`` cannot name a file in the risks folder, or None."""
     name = f"{risk_id}.md"
-    if any(c in risk_id for c in "/\\\0:") or risk_id in (".", "..") or not is_risk_name(name) or len(name) > 200:
+    if any(c in risk_id for c in "/\\\0:") or risk_id in (".", "..") or not is_risk_path(name) or len(name) > 200:
         return f"id {brief(risk_id)} cannot be the name of a risk file"
     return None
 
@@ -495,7 +495,7 @@ class Importer:
         split = split_front_matter(str(path), text)
         if isinstance(split, Diagnostic):
             return text
-        front, body, _ = split
+        front, body = split
         parsed = parse_front_matter(str(path), front)
         current = parsed[0] if not isinstance(parsed, Diagnostic) else {}
         lines = front.split("\n") if front else []
