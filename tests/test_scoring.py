@@ -6,6 +6,8 @@ import html
 import re
 from pathlib import Path
 
+import yaml
+
 from tests.helpers import build, risk_file, table_with_header, write_project
 
 PLUGIN = {
@@ -115,8 +117,10 @@ def test_sum_scoring(tmp_path: Path) -> None:
 
 
 def test_scoring_guide_shows_only_scores_the_method_can_reach(tmp_path: Path) -> None:
-    # Sum of two 1-3 levels reaches 2 to 6: the default bands (min 7, 4, 1) cover 2-3 and 4-6, and nothing reaches 7.
-    built = build(write_project(tmp_path, {"r.md": risk_file("S-1")}, {"scoring": "sum"}))
+    # Sum of two 1-3 levels reaches 2 to 6: the reference's bands (min 7, 4, 1), set explicitly (the defaults
+    # are for 1 to 9 only), cover 2-3 and 4-6, and nothing reaches 7.
+    bands = [{"name": "Urgent", "min": 7}, {"name": "Proactive", "min": 4}, {"name": "Accept", "min": 1}]
+    built = build(write_project(tmp_path, {"r.md": risk_file("S-1")}, {"scoring": "sum", "bands": bands}))
     assert built.returncode == 0, built.log
     page = built.page("risk-register/")
     bands = table_with_header(page, "Risk Score")[1:]
@@ -132,3 +136,72 @@ def test_a_band_between_reachable_scores_is_shown_as_unreached(tmp_path: Path) -
     assert built.returncode == 0, built.log
     rows = table_with_header(built.page("risk-register/"), "Risk Score")[1:]
     assert [row[:2] for row in rows] == [["9", "A"], ["—", "B"], ["5-6", "C"], ["1-4", "D"]]
+
+
+FIVE_BY_FIVE = {key: PLUGIN[key] for key in ("probability", "impact")}
+
+
+def _suggested(log: str, key: str) -> object:
+    """The block a config-error offers for ``key`` (one line of YAML at the end of its message), read."""
+    found = re.search(rf"for example[^:]*: ({key}: .*) \[config-error\]$", log, re.M)
+    assert found, log
+    return yaml.safe_load(found.group(1))[key]
+
+
+def test_default_bands_on_other_scores_are_a_config_error_with_bands_for_them(tmp_path: Path) -> None:
+    # The reported bug: on a 5x5 product (scores 1 to 25) the default bands made Unlikely x Major = 8 Urgent.
+    risks = {"a.md": risk_file("U-1", probability="Unlikely", impact="Major")}
+    built = build(write_project(tmp_path, risks, {**FIVE_BY_FIVE, "scoring": "product"}))
+    assert built.returncode != 0
+    assert "config error in 'bands': scores run from 1 to 25 with these scales and scoring" in built.log
+    assert "made for scores from 1 to 9" in built.log
+    assert "Traceback" not in built.log
+    bands = _suggested(built.log, "bands")
+    # The 25 products sorted: 1 2 2 3 3 4 4 4 | 5 5 6 6 8 8 9 10 10 | 12 12 15 15 16 20 20 25. A third of the
+    # cells (8) from the top starts at 12, the next 9 at 5: Urgent from 12, Proactive from 5, Accept from 1.
+    assert [(band["name"], band["min"]) for band in bands] == [("Urgent", 12), ("Proactive", 5), ("Accept", 1)]
+    assert [band["review_days"] for band in bands] == [7, 7, 30]  # the reference's reviews kept
+
+    # Pasted into mkdocs.yml as offered, the block builds, and 2 x 4 = 8 is Proactive.
+    built = build(write_project(tmp_path, risks, {**FIVE_BY_FIVE, "scoring": "product", "bands": bands}), strict=True)
+    assert built.returncode == 0, built.log
+    assert [(r["score"], r["band"]) for r in built.data()["risks"]] == [(8, "Proactive")]
+
+
+def test_sum_on_the_reference_scales_needs_bands_too(tmp_path: Path) -> None:
+    built = build(write_project(tmp_path, {"a.md": risk_file("S-1")}, {"scoring": "sum"}))
+    assert built.returncode != 0
+    assert "config error in 'bands': scores run from 2 to 6" in built.log
+    # The 9 sums sorted: 2 3 3 | 4 4 4 | 5 5 6: Urgent from 5, Proactive from 4, Accept from 2.
+    assert [(band["name"], band["min"]) for band in _suggested(built.log, "bands")] == [
+        ("Urgent", 5),
+        ("Proactive", 4),
+        ("Accept", 2),
+    ]
+
+
+def test_default_bands_stay_while_scores_run_from_1_to_9(tmp_path: Path) -> None:
+    # Product of the reference's three levels: 1 to 9, the default bands' range. High x Medium = 6: Proactive.
+    risks = {"a.md": risk_file("P-1", probability="High", impact="Medium")}
+    built = build(write_project(tmp_path, risks, {"scoring": "product"}), strict=True)
+    assert built.returncode == 0, built.log
+    assert [(r["score"], r["band"]) for r in built.data()["risks"]] == [(6, "Proactive")]
+
+
+def test_the_default_matrix_on_other_scales_is_a_config_error_offering_product_or_a_matrix(tmp_path: Path) -> None:
+    risks = {"a.md": risk_file("M-1", probability="Unlikely", impact="Major")}
+    built = build(write_project(tmp_path, risks, FIVE_BY_FIVE))
+    assert built.returncode != 0
+    assert (
+        "config error in 'matrix': scoring is 'matrix' (the default) and no matrix is set, but the reference "
+        "register's 3×3 matrix does not fit these scales (probability: 5 levels, impact: 5); "
+        "set 'scoring: product' (or 'sum'), or write a matrix" in built.log
+    )
+    matrix = _suggested(built.log, "matrix")
+    # One row per impact level, highest first, each probability x impact: Major (4) is 4, 8, 12, 16, 20.
+    assert list(matrix) == ["Severe", "Major", "Moderate", "Minor", "Negligible"]
+    assert matrix["Major"] == [4, 8, 12, 16, 20]
+    # The matrix as offered is accepted; its scores run 1 to 25, so the next message asks for bands.
+    built = build(write_project(tmp_path, risks, {**FIVE_BY_FIVE, "matrix": matrix}))
+    assert built.returncode != 0
+    assert "config error in 'bands': scores run from 1 to 25" in built.log

@@ -467,13 +467,19 @@ def test_standalone_file_has_its_own_background_and_links_from_the_prefix_folder
 
 LEVELS = ["Low", "Medium", "High"]
 FIVE = [{"name": n} for n in ("Rare", "Unlikely", "Possible", "Likely", "Almost certain")]
+# Scores 1 to 25 need bands of their own (the default bands are for 1 to 9).
+FIVE_BY_FIVE = {
+    "probability": FIVE,
+    "impact": FIVE,
+    "scoring": "product",
+    "bands": [{"name": "High", "min": 12}, {"name": "Medium", "min": 5}, {"name": "Low", "min": 1}],
+}
 
 
 @st.composite
 def registers(draw: st.DrawFn) -> tuple[Model, list[tuple[str, str, str, list[float] | None]]]:
     five = draw(st.booleans())
-    settings_ = {"probability": FIVE, "impact": FIVE, "scoring": "product"} if five else {}
-    model = model_from_settings(settings_)
+    model = model_from_settings(FIVE_BY_FIVE if five else {})
     names = [level.name for level in model.probability.levels]
     count = draw(st.integers(1, 40))
     width = draw(st.integers(1, 12))
@@ -499,9 +505,7 @@ def test_any_register_lays_out_cleanly(
     model, specs = case
     tmp = tmp_path_factory.mktemp("any")
     files = {f"{rid}.md": risk_file(rid, probability=p, impact=i, chart=chart) for rid, p, i, chart in specs}
-    settings_ = (
-        {"probability": FIVE, "impact": FIVE, "scoring": "product"} if len(model.probability.levels) == 5 else {}
-    )
+    settings_ = FIVE_BY_FIVE if len(model.probability.levels) == 5 else {}
     register = register_from(tmp, files, {**settings_, "id_pattern": "^R[A-Z]*-[0-9]+$"})
     assert len(register.risks) == len(specs), register.problems
     found = assert_clean_layout(parse(render_svg(matrix_layout(register.risks, register.model), lambda i: i)))

@@ -9,9 +9,11 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 
+from . import defaults
 from .diagnostics import brief
-from .loader import DEFAULT_MAX_FILE_SIZE
+from .model import SCORING_METHODS
 from .naming import did_you_mean
+from .views.site_files import CHART_FORMATS
 
 T = TypeVar("T")
 
@@ -39,27 +41,28 @@ class OneOf(c.Choice[T]):
 
 
 class RiskRegisterConfig(base.Config):
-    risks_dir = Kind(str, default="risks")
-    prefix = Kind(str, default="risk-register")
-    top = Kind(int, default=5)
-    id_pattern = Kind(str, default=r"^[A-Z][A-Z0-9]*-[0-9]+$")
+    # Every default comes from defaults.py, which model_from_settings reads too.
+    risks_dir = Kind(str, default=defaults.RISKS_DIR)
+    prefix = Kind(str, default=defaults.PREFIX)
+    top = Kind(int, default=defaults.TOP)
+    id_pattern = Kind(str, default=defaults.ID_PATTERN)
     probability = c.Optional(Kind(list))
     impact = c.Optional(Kind(list))
-    scoring = OneOf(("product", "sum", "matrix"), default="matrix")
+    scoring = OneOf(SCORING_METHODS, default=defaults.SCORING)
     matrix = c.Optional(Kind(dict))
     bands = c.Optional(Kind(list))
     statuses = c.Optional(Kind(list))
-    categories = Kind(list, default=[])
+    categories = Kind(list, default=defaults.CATEGORIES)
     monitoring = c.Optional(Kind(list))
     chart = c.Optional(Kind(dict))
     # Extensions of the contract (documented in docs/configuration.md).
-    max_file_size = Kind(int, default=DEFAULT_MAX_FILE_SIZE)
+    max_file_size = Kind(int, default=defaults.MAX_FILE_SIZE)
     issue_url = c.Optional(Kind(str))
-    nav_risk_pages = Kind(int, default=100)
+    nav_risk_pages = Kind(int, default=defaults.NAV_RISK_PAGES)
     # The register page's chart: the SVG matrix, the reference's Mermaid chart, or both (docs/charts.md).
-    chart_format = OneOf(("svg", "mermaid", "both"), default="both")
+    chart_format = OneOf(CHART_FORMATS, default=defaults.CHART_FORMAT)
     # The register's history read from git (docs/history.md): auto reads it where git has it.
-    history = OneOf(("auto", True, False), default="auto")
+    history = OneOf(("auto", True, False), default=defaults.HISTORY)
 
     def validate(self) -> tuple[base.ConfigErrors, base.ConfigWarnings]:
         failed, warnings = super().validate()

@@ -12,9 +12,9 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from .defaults import MAX_FILE_SIZE
 from .diagnostics import Diagnostic
 
-DEFAULT_MAX_FILE_SIZE = 1024 * 1024
 # Bounds on the YAML node graph with aliases expanded: a "billion laughs" file is
 # refused after this many nodes instead of being constructed.
 MAX_YAML_NODES = 10_000
@@ -179,7 +179,7 @@ def display_path(path: Path, base_dir: Path) -> str:
         return path.as_posix()
 
 
-def read_source(source: SourceFile, max_size: int = DEFAULT_MAX_FILE_SIZE) -> bytes | Diagnostic:
+def read_source(source: SourceFile, max_size: int = MAX_FILE_SIZE) -> bytes | Diagnostic:
     try:
         with open(source.abs_path, "rb") as handle:
             refused = too_large(source.display_path, os.fstat(handle.fileno()).st_size, max_size)

@@ -6,86 +6,22 @@ every problem raises :class:`ConfigError` naming the offending key.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import yaml
+
+from . import defaults
 from .diagnostics import ConfigError
 
 ScoringMethod = Literal["product", "sum", "matrix"]
 SCORING_METHODS: tuple[ScoringMethod, ...] = ("product", "sum", "matrix")
 
-BAND_PALETTE = ("#c62828", "#ef6c00", "#f9a825", "#2e7d32", "#1565c0", "#6a1b9a")
-
-DEFAULT_PROBABILITY: list[dict[str, Any]] = [
-    {"name": "Low", "description": "< 30% likelihood of occurring"},
-    {"name": "Medium", "description": "30-60% likelihood"},
-    {"name": "High", "description": "> 60% likelihood of occurring"},
-]
-DEFAULT_IMPACT: list[dict[str, Any]] = [
-    {"name": "Low", "description": "Minor inconvenience, workaround available"},
-    {"name": "Medium", "description": "Delays features by 3-5 days or degrades user experience"},
-    {"name": "High", "description": "Delays launch by > 1 week or causes data loss / security breach"},
-]
-DEFAULT_MATRIX: dict[str, list[int]] = {"High": [7, 8, 9], "Medium": [4, 6, 7], "Low": [1, 4, 5]}
-DEFAULT_BANDS: list[dict[str, Any]] = [
-    {
-        "name": "Urgent",
-        "min": 7,
-        "action": "Mitigate urgently; assign owner immediately",
-        "review_days": 7,
-        "color": "#c62828",
-    },
-    {
-        "name": "Proactive",
-        "min": 4,
-        "action": "Mitigate proactively; track weekly",
-        "review_days": 7,
-        "color": "#ef6c00",
-    },
-    {"name": "Accept", "min": 1, "action": "Accept and monitor monthly", "review_days": 30, "color": "#2e7d32"},
-]
-DEFAULT_STATUSES: list[dict[str, Any]] = [
-    {"name": "Open", "description": "Risk identified, mitigation planned or in progress"},
-    {"name": "Mitigated", "description": "Mitigation actions completed, risk reduced to acceptable level"},
-    {"name": "Triggered", "description": "Risk has materialized, contingency plan activated"},
-    {
-        "name": "Closed",
-        "description": "Risk no longer applicable (either mitigated or no longer relevant)",
-        "active": False,
-    },
-]
-DEFAULT_MONITORING: list[dict[str, Any]] = [
-    {
-        "frequency": "Weekly",
-        "activity": "Risk review in sprint planning",
-        "participants": "All team leads",
-        "output": "Updated risk statuses, new risks identified",
-    },
-    {
-        "frequency": "Biweekly",
-        "activity": "Top 5 risks deep dive",
-        "participants": "Project lead, risk owners",
-        "output": "Mitigation progress report",
-    },
-    {
-        "frequency": "Gateway milestones",
-        "activity": "Full risk register review",
-        "participants": "All teams",
-        "output": "Updated probabilities and scores based on current state",
-    },
-    {
-        "frequency": "Monthly",
-        "activity": "Risk retrospective",
-        "participants": "All teams",
-        "output": "Lessons learned, closed risks, new risk patterns",
-    },
-]
 # Dates stop at 9999-12-31: a longer review period would leave no date for most next reviews.
 MAX_REVIEW_DAYS = 36_500
-DEFAULT_CHART_TITLE = "Risk Matrix (Probability vs Impact)"
-DEFAULT_QUADRANTS = ("Mitigate Urgently", "Monitor Closely", "Accept / Monitor", "Mitigate Proactively")
 
 
 @dataclass(frozen=True)
@@ -148,12 +84,12 @@ class Model:
     matrix: Mapping[str, tuple[int, ...]]  # impact level name -> one score per probability level
     bands: tuple[Band, ...]
     statuses: tuple[Status, ...]
-    categories: tuple[str, ...] = ()
-    monitoring: tuple[MonitoringActivity, ...] = ()
-    chart_title: str = DEFAULT_CHART_TITLE
-    quadrants: tuple[str, str, str, str] = DEFAULT_QUADRANTS
-    top: int = 5
-    id_pattern: str = r"^[A-Z][A-Z0-9]*-[0-9]+$"
+    categories: tuple[str, ...]
+    monitoring: tuple[MonitoringActivity, ...]
+    chart_title: str
+    quadrants: tuple[str, str, str, str]
+    top: int
+    id_pattern: str
 
     def score(self, probability: Level, impact: Level) -> int:
         if self.scoring == "product":
@@ -320,13 +256,15 @@ def _bands(value: Any) -> tuple[Band, ...]:
             min=_int(entry["min"], f"{key}.min"),
             action=_text(entry.get("action"), f"{key}.action", required=False),
             review_days=_int(
-                entry.get("review_days", 30),
+                entry.get("review_days", defaults.BAND_REVIEW_DAYS),
                 f"{key}.review_days",
                 minimum=0,
                 maximum=MAX_REVIEW_DAYS,
                 unit=" days (100 years)",
             ),
-            color=_text(entry.get("color") or BAND_PALETTE[index % len(BAND_PALETTE)], f"{key}.color"),
+            color=_text(
+                entry.get("color") or defaults.BAND_PALETTE[index % len(defaults.BAND_PALETTE)], f"{key}.color"
+            ),
         )
         if bands and band.min >= bands[-1].min:
             raise ConfigError(
@@ -361,16 +299,6 @@ def top_risks(n: int) -> str:
     return {0: "Top Risks", 1: "Top Risk"}.get(n, f"Top {n} Risks")
 
 
-_DEEP_DIVE_ROW = 1  # the reference's "Top 5 risks deep dive"
-
-
-def _default_monitoring(top: int) -> list[dict[str, Any]]:
-    """The reference's schedule, its deep dive on the configured number of top risks."""
-    rows = list(DEFAULT_MONITORING)
-    rows[_DEEP_DIVE_ROW] = {**rows[_DEEP_DIVE_ROW], "activity": f"{top_risks(top).capitalize()} deep dive"}
-    return rows
-
-
 def _monitoring(value: Any) -> tuple[MonitoringActivity, ...]:
     if value == []:
         return ()
@@ -395,8 +323,8 @@ def _chart(value: Any) -> tuple[str, tuple[str, str, str, str]]:
     if not isinstance(value, Mapping):
         raise ConfigError("chart", "expected a mapping with 'title' and 'quadrants'")
     _check_keys(value, {"title", "quadrants"}, "chart")
-    title = _text(value.get("title", DEFAULT_CHART_TITLE), "chart.title")
-    quadrants = value.get("quadrants", list(DEFAULT_QUADRANTS))
+    title = _text(value.get("title", defaults.CHART_TITLE), "chart.title")
+    quadrants = value.get("quadrants", list(defaults.QUADRANTS))
     if not isinstance(quadrants, list) or len(quadrants) != 4:
         raise ConfigError("chart.quadrants", "expected a list of 4 labels (quadrant-1..4 as Mermaid numbers them)")
     q = [_text(label, f"chart.quadrants[{i}]") for i, label in enumerate(quadrants)]
@@ -409,45 +337,109 @@ def _or_default(settings: Mapping[str, Any], key: str, default: Any) -> Any:
     return default if value is None else value
 
 
+def _flow_yaml(value: Any) -> str:
+    """A value as one line of YAML, to be pasted into mkdocs.yml from a message."""
+    return yaml.safe_dump(value, default_flow_style=True, sort_keys=False, allow_unicode=True, width=1 << 30).strip()
+
+
+def _product_matrix(probability: Scale, impact: Scale) -> dict[str, list[int]]:
+    """A matrix to start from: probability × impact, highest impact first, as a matrix is written."""
+    return {i.name: [p.value * i.value for p in probability.levels] for i in reversed(impact.levels)}
+
+
+def _default_matrix(probability: Scale, impact: Scale) -> dict[str, tuple[int, ...]]:
+    """The reference's matrix, when the scales are still the reference's three levels by name."""
+    try:
+        return _matrix(defaults.MATRIX, probability, impact)
+    except ConfigError:
+        raise ConfigError(
+            "matrix",
+            f"scoring is 'matrix' (the default) and no matrix is set, but the reference register's 3×3 matrix "
+            f"does not fit these scales (probability: {len(probability.levels)} levels, impact: "
+            f"{len(impact.levels)}); set 'scoring: product' (or 'sum'), or write a matrix with one row per "
+            f"impact level and one score per probability level, lowest first, for example: "
+            f"matrix: {_flow_yaml(_product_matrix(probability, impact))}",
+        ) from None
+
+
+def suggested_bands(scores: Sequence[int]) -> list[dict[str, Any]]:
+    """The reference's bands with thresholds for other scores, one per cell of the matrix.
+
+    Each band starts where it takes about a third of the cells, highest first: on a 5×5 product
+    (1..25) that is Urgent from 12, Proactive from 5, Accept from 1. Bands whose thresholds
+    coincide (on very small scales) are dropped, so the list is always valid.
+    """
+    ordered = sorted(scores)
+    count = len(ordered)
+    third = count // 3
+    wanted = [ordered[min(count - third, count - 1)], ordered[min(count - 2 * third, count - 1)], ordered[0]]
+    chosen: list[dict[str, Any]] = []
+    for band, low in reversed(list(zip(defaults.BANDS, wanted, strict=True))):
+        if not chosen or low > chosen[0]["min"]:
+            chosen.insert(0, {**band, "min": low})
+    return chosen
+
+
+def _default_bands(scores: Sequence[int]) -> tuple[Band, ...]:
+    """The reference's bands, while the scores are the reference's 1..9; otherwise a config-error with bands to set."""
+    low, high = min(scores), max(scores)
+    if (low, high) == defaults.BANDS_SCORE_RANGE:
+        return _bands(defaults.BANDS)
+    ranges = ", ".join(f"{band['name']} from {band['min']}" for band in defaults.BANDS)
+    expected_low, expected_high = defaults.BANDS_SCORE_RANGE
+    raise ConfigError(
+        "bands",
+        f"scores run from {low} to {high} with these scales and scoring, but the default bands ({ranges}) "
+        f"are made for scores from {expected_low} to {expected_high}; set bands for your range, for example "
+        f"(each band about a third of the matrix): bands: {_flow_yaml(suggested_bands(scores))}",
+    )
+
+
 def model_from_settings(settings: Mapping[str, Any]) -> Model:
-    """Build and check the scoring model; missing keys take the contract's defaults."""
-    probability = _scale(_or_default(settings, "probability", DEFAULT_PROBABILITY), "probability")
-    impact = _scale(_or_default(settings, "impact", DEFAULT_IMPACT), "impact")
-    scoring = settings.get("scoring") or "matrix"
+    """Build and check the scoring model; missing keys take the defaults (defaults.py)."""
+    probability = _scale(_or_default(settings, "probability", defaults.PROBABILITY), "probability")
+    impact = _scale(_or_default(settings, "impact", defaults.IMPACT), "impact")
+    scoring = settings.get("scoring") or defaults.SCORING
     if scoring not in SCORING_METHODS:
         raise ConfigError(
             "scoring", f"unknown scoring method '{scoring}'; expected one of {', '.join(SCORING_METHODS)}"
         )
     matrix: dict[str, tuple[int, ...]] = {}
     if scoring == "matrix":
-        matrix = _matrix(_or_default(settings, "matrix", DEFAULT_MATRIX), probability, impact)
-    categories_value = settings.get("categories") or []
+        matrix_value = settings.get("matrix")
+        matrix = (
+            _default_matrix(probability, impact) if matrix_value is None else _matrix(matrix_value, probability, impact)
+        )
+    categories_value = _or_default(settings, "categories", defaults.CATEGORIES)
     if not isinstance(categories_value, list):
         raise ConfigError("categories", "expected a list of names")
     categories = tuple(_text(c, f"categories[{i}]") for i, c in enumerate(categories_value))
     _unique(categories, "categories")
     title, quadrants = _chart(settings.get("chart"))
-    top = _int(settings.get("top", 5), "top", minimum=0)
-    id_pattern = _text(settings.get("id_pattern") or Model.id_pattern, "id_pattern")
+    top = _int(_or_default(settings, "top", defaults.TOP), "top", minimum=0)
+    id_pattern = _text(settings.get("id_pattern") or defaults.ID_PATTERN, "id_pattern")
     try:
         re.compile(id_pattern)
     except re.error as error:
         raise ConfigError("id_pattern", f"not a valid regular expression: {error}") from None
-    monitoring_value = settings.get("monitoring")
     model = Model(
         probability=probability,
         impact=impact,
         scoring=scoring,
         matrix=matrix,
-        bands=_bands(_or_default(settings, "bands", DEFAULT_BANDS)),
-        statuses=_statuses(_or_default(settings, "statuses", DEFAULT_STATUSES)),
+        bands=(),
+        statuses=_statuses(_or_default(settings, "statuses", defaults.STATUSES)),
         categories=categories,
-        monitoring=_monitoring(_default_monitoring(top) if monitoring_value is None else monitoring_value),
+        monitoring=_monitoring(_or_default(settings, "monitoring", defaults.MONITORING)),
         chart_title=title,
         quadrants=quadrants,
         top=top,
         id_pattern=id_pattern,
     )
+    # Every cell of the matrix, whatever the scoring: the bands are checked against these.
+    cells = [model.score(p, i) for p in probability.levels for i in impact.levels]
+    bands_value = settings.get("bands")
+    model = dataclasses.replace(model, bands=_default_bands(cells) if bands_value is None else _bands(bands_value))
     lowest_band = model.bands[-1]
     unbanded = [score for score in model.reachable_scores() if score < lowest_band.min]
     if unbanded:

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from .defaults import MAX_FILE_SIZE
 from .diagnostics import ConfigError, Diagnostic, brief
-from .loader import DEFAULT_MAX_FILE_SIZE, discover, iter_sources, parse_file
+from .loader import discover, iter_sources, parse_file
 from .model import Model
 from .naming import natural_key
 from .risk import Risk
@@ -138,7 +139,7 @@ def load_register(
     *,
     base_dir: Path,
     build_date: dt.date | None = None,
-    max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+    max_file_size: int = MAX_FILE_SIZE,
     cache: FileCache | None = None,
 ) -> Register:
     """Read every risk file below ``risks_dir`` and build the register.
