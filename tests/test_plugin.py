@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.cli_helpers import run_cli
-from tests.helpers import build, risk_file, write_project
+from tests.helpers import build, html_tables, risk_file, table_with_header, write_project
 
 TWO_RISKS = {"a.md": risk_file("R-1", title="First"), "b.md": risk_file("R-2", title="Second", status="Closed")}
 
@@ -31,22 +32,43 @@ def test_without_nav_pages_appear_under_a_risk_register_section(tmp_path: Path) 
 @pytest.mark.parametrize(
     ("top", "active", "expected"),
     [
-        (3, 5, ("Top 3 Risks — Detailed Analysis", "Top 3 risks", "Top 3 risks deep dive")),
-        (100, 5, ("Top 5 Risks — Detailed Analysis", "Top 5 risks", "Top 100 risks deep dive")),
-        (1, 5, ("Top Risk — Detailed Analysis", "Top risk", "Top risk deep dive")),
-        (5, 0, ("Top Risks — Detailed Analysis", "Top risks", "Top 5 risks deep dive")),
+        (3, 5, ("Top 3 Risks — Detailed Analysis", "Top 3 risks")),
+        (100, 5, ("Top 5 Risks — Detailed Analysis", "Top 5 risks")),
+        (1, 5, ("Top Risk — Detailed Analysis", "Top risk")),
+        (5, 0, ("Top Risks — Detailed Analysis", "Top risks")),
     ],
 )
 def test_the_top_page_is_named_for_the_risks_it_shows(
-    tmp_path: Path, top: int, active: int, expected: tuple[str, str, str]
+    tmp_path: Path, top: int, active: int, expected: tuple[str, str]
 ) -> None:
-    title, link, deep_dive = expected
+    title, link = expected
     risks = {f"r{n}.md": risk_file(f"R-{n}", status="Open" if n <= active else "Closed") for n in range(1, 6)}
     built = build(write_project(tmp_path, risks, {"top": top}), strict=True)
     assert built.returncode == 0, built.log
     assert re.search(r"<h1[^>]*>(.*?)</h1>", built.page("risk-register/top/")).group(1) == title
     assert f'<a href="top/">{link}</a>' in built.page("risk-register/")
-    assert f"<td>{deep_dive}</td>" in built.page("risk-register/monitoring/")
+
+
+def test_without_monitoring_rows_the_monitoring_page_has_no_schedule(tmp_path: Path) -> None:
+    # The reference's rows ("Gateway milestones", "Project lead") are that project's, not a new site's.
+    built = build(write_project(tmp_path, TWO_RISKS), strict=True)
+    assert built.returncode == 0, built.log
+    page = built.page("risk-register/monitoring/")
+    assert "Gateway milestones" not in page and "Project lead" not in page
+    headers = [table[0][0] for table in html_tables(page)]
+    assert "Frequency" not in headers and {"Status", "ID"} <= set(headers)  # statuses and review calendar stay
+    assert "No monitoring activities are configured." in page
+
+
+def test_monitoring_rows_are_the_ones_configured(tmp_path: Path) -> None:
+    rows = [{"frequency": "Quarterly", "activity": "Board review", "participants": "Board", "output": "Minutes"}]
+    built = build(write_project(tmp_path, TWO_RISKS, {"monitoring": rows}), strict=True)
+    assert built.returncode == 0, built.log
+    page = built.page("risk-register/monitoring/")
+    assert table_with_header(page, "Frequency") == [
+        ["Frequency", "Activity", "Participants", "Output"],
+        ["Quarterly", "Board review", "Board", "Minutes"],
+    ]
 
 
 def test_large_register_keeps_risk_pages_out_of_the_nav(tmp_path: Path) -> None:
@@ -174,3 +196,29 @@ def test_inactive_risk_page_says_it_is_not_ranked(tmp_path: Path) -> None:
     page = built.page("risk-register/R-2/")
     assert "not ranked (status Closed is not tracked)" in page
     assert built.data()["risks"][1]["rank"] is None
+
+
+def test_a_risks_dir_inside_docs_dir_publishes_each_risk_once(tmp_path: Path) -> None:
+    write_project(tmp_path, TWO_RISKS, {"risks_dir": "docs/risks"})
+    shutil.move(tmp_path / "risks", tmp_path / "docs" / "risks")
+    (tmp_path / "docs" / "risks" / "index.md").write_text("# About our risks\n", encoding="utf-8")  # not a risk
+    built = build(tmp_path, strict=True)
+    assert built.returncode == 0, built.log
+    assert (built.site / "risk-register" / "R-1" / "index.html").is_file()
+    # The risk files themselves are not pages: no risks/a/ page, no link to one in the navigation.
+    assert not (built.site / "risks" / "a").exists() and not (built.site / "risks" / "b").exists()
+    home = built.page("")
+    assert 'href="risks/a/"' not in home and 'href="risks/b/"' not in home
+    assert home.count('href="risk-register/R-1/"') == 1  # the register's own page, once in the navigation
+    # Other pages in the folder are MkDocs' as usual.
+    assert "About our risks" in built.page("risks/")
+
+
+def test_risk_files_at_the_paths_of_their_own_pages_are_replaced_silently(tmp_path: Path) -> None:
+    # risks_dir is the generated pages' folder: docs/risk-register/R-1.md is a risk file and the page's path.
+    write_project(tmp_path, {"R-1.md": risk_file("R-1", title="First")}, {"risks_dir": "docs/risk-register"})
+    shutil.move(tmp_path / "risks", tmp_path / "docs" / "risk-register")
+    built = build(tmp_path, strict=True)
+    assert built.returncode == 0, built.log
+    assert "has the path of a generated page" not in built.log
+    assert "data-risk-summary" in built.page("risk-register/R-1/")

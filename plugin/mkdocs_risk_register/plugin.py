@@ -22,6 +22,7 @@ from .deferred import Deferred, defer
 from .diagnostics import ConfigError, Diagnostic
 from .gitlog import HistoryReader
 from .history import History, Unavailable, reviewed_line_on_disk, with_history
+from .loader import is_risk_path
 from .markdown import Host, PageRef, RiskRegisterExtension, Site
 from .model import Model, model_from_settings
 from .nav import arrange
@@ -45,6 +46,16 @@ def _is_this_extension(entry: object) -> bool:
 
 def asset_src(prefix: str, name: str) -> str:
     return SiteLayout(prefix.strip("/")).src(f"assets/{name}")
+
+
+def risks_dir_in_docs(risks_dir: Path, docs_dir: Path) -> str | None:
+    """The path of ``risks_dir`` below ``docs_dir`` as MkDocs writes a file's ``src_uri`` ("" for
+    docs_dir itself), or None when it lies outside (links resolved, as MkDocs follows them)."""
+    inside, folder = os.path.realpath(docs_dir), os.path.realpath(risks_dir)
+    if os.path.commonpath([inside, folder]) != inside:
+        return None
+    relative = Path(os.path.relpath(folder, inside)).as_posix()
+    return "" if relative == "." else relative
 
 
 class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
@@ -116,7 +127,8 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
         if isinstance(history, History):
             register = with_history(register, history, reviewed_line_on_disk(self.base_dir))
         for problem in register.problems:
-            log.warning(problem.format())
+            # Both levels fail `mkdocs build --strict`; neither stops a build without it.
+            (log.error if problem.severity == "error" else log.warning)(problem.format())
         layout = SiteLayout(self.config.prefix.strip("/"), config.use_directory_urls)
         options = RenderOptions(
             issue_url=issue_url_pattern(self.config.issue_url, config.repo_url),
@@ -126,6 +138,7 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
         self.site = generate_site(register, layout, options, history)
         self.view_site = Site.of(self.site)
 
+        self._exclude_risk_files(files, config)
         self.deferred = {}
         top = layout.src("top.md")
         for src_path, content in self.site.pages.items():
@@ -182,9 +195,23 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
     def _shown(self, path_in_risks_dir: str) -> str:
         return Path(os.path.relpath(self.risks_dir / path_in_risks_dir, self.base_dir)).as_posix()
 
+    def _exclude_risk_files(self, files: Files, config: MkDocsConfig) -> None:
+        """A risks_dir inside docs_dir: its risk files are the register's sources, published as the
+        register's pages; as pages of their own they would appear twice, with a second nav section.
+        They are excluded as `exclude_docs` would (so a link to one says that it is excluded)."""
+        below = risks_dir_in_docs(self.risks_dir, Path(config.docs_dir))
+        if below is None:
+            return
+        prefix = f"{below}/" if below else ""
+        for file in files.documentation_pages(inclusion=InclusionLevel.all):
+            if file.src_uri.startswith(prefix) and is_risk_path(file.src_uri[len(prefix) :]):
+                file.inclusion = InclusionLevel.EXCLUDED
+
     def _add(self, files: Files, file: File) -> None:
         existing = files.get_file_from_path(file.src_uri)
-        if existing is not None:
+        if existing is not None and existing.inclusion.is_excluded():
+            files.remove(existing)  # a risk file's own copy (risks_dir inside docs_dir), left out anyway
+        elif existing is not None:
             log.warning(
                 f"{file.src_uri}: a file in docs_dir has the path of a generated page; "
                 "the generated one replaces it (change the plugin's 'prefix' to keep both)"
