@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
+from urllib.parse import urljoin
 
 from tests.helpers import build, risk_file, write_project
 
@@ -104,3 +105,70 @@ def test_bad_optional_values_are_warnings_and_ignored(tmp_path: Path) -> None:
     assert sorted(p["code"] for p in data["problems"]) == ["bad-date", "bad-type", "bad-type", "bad-type"]
     risk = data["risks"][0]
     assert (risk["reviewed"], risk["related"], risk["mitigation"]) == (None, [], "")
+
+
+def test_errors_are_logged_as_errors_and_warnings_as_warnings(tmp_path: Path) -> None:
+    risks = {"ok.md": risk_file("L-1"), "err.md": risk_file("L-2", impact="Hgh"), "warn.md": risk_file("L-3", x=1)}
+    built = build(write_project(tmp_path, risks))
+    assert built.returncode == 0, built.log  # neither level stops a build without --strict
+    # MkDocs writes the level first: "ERROR   -  " and "WARNING -  ", then the plugin's name.
+    assert re.search(r"^ERROR +- +risk-register: risks/err\.md:6: error: .*\[unknown-level\]$", built.log, re.M)
+    assert re.search(r"^WARNING +- +risk-register: risks/warn\.md:9: warning: .*\[unknown-key\]$", built.log, re.M)
+    assert not re.search(r"^WARNING .*: error: ", built.log, re.M)
+
+
+def test_strict_build_fails_on_a_single_error(tmp_path: Path) -> None:
+    built = build(write_project(tmp_path, {"a.md": risk_file("E-1", status="Opne")}), strict=True)
+    assert built.returncode != 0
+    assert re.search(r"^ERROR +- +risk-register: risks/a\.md:8: error: ", built.log, re.M)
+    assert "Aborted with 1 errors in strict mode!" in built.log  # MkDocs counts the error itself
+
+
+def test_a_level_written_as_a_number_is_named(tmp_path: Path) -> None:
+    risks = {"a.md": risk_file("N-1", probability=2), "b.md": risk_file("N-2", impact=7)}
+    built = build(write_project(tmp_path, risks))
+    assert (
+        "risks/a.md:5: error: probability '2' is not a level of probability (Low, Medium, High); "
+        "levels are names, not numbers: 2 is 'Medium' [unknown-level]" in built.log
+    )
+    assert (
+        "risks/b.md:6: error: impact '7' is not a level of impact (Low, Medium, High); "
+        "levels are names, not numbers: 1 is 'Low', 2 is 'Medium', 3 is 'High' [unknown-level]" in built.log
+    )
+
+
+def _links_to_the_problems(built_page: str, url: str) -> list[str]:
+    """Where the incomplete-register note on the page at ``url`` links to, resolved against that URL."""
+    notes = re.findall(
+        r"The register is incomplete: 1 risk file was left out because of errors \(<a href=\"([^\"]+)\"", built_page
+    )
+    return [urljoin(url, href) for href in notes]
+
+
+def test_every_generated_page_says_that_the_register_is_incomplete(tmp_path: Path) -> None:
+    # A typo in the highest risk's file: it is left out, so the chart and the top page lack it.
+    risks = {
+        "top.md": risk_file("I-1", impact="Hgh"),
+        "a.md": risk_file("I-2", probability="Medium"),
+        "b.md": risk_file("I-3", probability="Low"),
+    }
+    built = build(write_project(tmp_path, risks))
+    assert built.returncode == 0, built.log
+    problems = "/risk-register/#risk-register-problems"
+    register = built.page("risk-register/")
+    assert 'id="risk-register-problems" data-risk-register-problems' in register
+    # Register page: a note above the problems and one in the chart's caption, both to the list on the page.
+    assert _links_to_the_problems(register, "/risk-register/") == [problems, problems]
+    assert re.search(r"<figcaption>The register is incomplete: ", register)
+    for url in ("risk-register/top/", "risk-register/monitoring/"):
+        assert _links_to_the_problems(built.page(url), f"/{url}") == [problems], url
+    # A risk page: the note and its chart's caption.
+    risk_page = built.page("risk-register/I-2/")
+    assert _links_to_the_problems(risk_page, "/risk-register/I-2/") == [problems, problems]
+
+
+def test_a_complete_register_says_nothing_of_the_kind(tmp_path: Path) -> None:
+    built = build(write_project(tmp_path, {"a.md": risk_file("C-1"), "b.md": risk_file("C-2", x=1)}))
+    assert built.returncode == 0, built.log
+    for url in ("risk-register/", "risk-register/top/", "risk-register/monitoring/", "risk-register/C-1/"):
+        assert "incomplete" not in built.page(url), url  # a warning leaves no file out

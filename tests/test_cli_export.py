@@ -36,7 +36,7 @@ def test_csv_equals_the_sites_risks_csv(example_site: Built) -> None:
     assert run.returncode == 0, run.stderr
     assert run.stdout == (example_site.site / "risk-register" / "risks.csv").read_text(encoding="utf-8")
     rows = list(csv.reader(io.StringIO(run.stdout)))
-    assert rows[0] == reference.register_header()
+    assert rows[0] == [*reference.register_header(), "Band", "Reviewed", "Next review", "Overdue"]
     assert [row[0] for row in rows[1:4]] == ["RSK-001", "RSK-002", "RSK-003"]
     assert len(rows) == 14
 
@@ -81,3 +81,20 @@ def test_configuration_error_exit_1(tmp_path: Path) -> None:
     assert run.stderr.startswith("mkdocs.yml:")
     assert "'scoring'" in run.stderr
     assert run.stderr.rstrip().endswith("[config-error]")
+
+
+def test_csv_gives_band_and_review_dates(tmp_path: Path) -> None:
+    risks = {
+        "a.md": risk_file("C-1", probability="Low", impact="Low", reviewed="2026-02-20"),
+        "b.md": risk_file("C-2", probability="High", impact="High"),
+        "c.md": risk_file("C-3", status="Closed", reviewed="2025-01-01"),
+    }
+    write_project(tmp_path, risks)
+    run = run_cli("export", "--format", "csv", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    rows = {row[0]: row[10:] for row in csv.reader(io.StringIO(run.stdout))}
+    # Build date 2026-03-01. Low x Low scores 1 (Accept, every 30 days): 02-20 + 30 = 03-22, not overdue.
+    # Never reviewed: due on the build date, which is not overdue. Closed: no review is due.
+    assert rows["C-1"] == ["Accept", "2026-02-20", "2026-03-22", "no"]
+    assert rows["C-2"] == ["Urgent", "", "2026-03-01", "no"]
+    assert rows["C-3"] == ["Urgent", "2025-01-01", "", ""]

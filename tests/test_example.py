@@ -135,9 +135,11 @@ def test_risks_json_carries_scores_ranks_and_schedule(example_site: Built) -> No
 
 def test_risks_csv_is_the_register_table(example_site: Built) -> None:
     rows = list(csv.reader(io.StringIO((example_site.site / "risk-register" / "risks.csv").read_text())))
-    assert rows[0] == reference.register_header()
+    assert rows[0] == [*reference.register_header(), "Band", "Reviewed", "Next review", "Overdue"]
     assert [int(row[5]) for row in rows[1:]] == REFERENCE_SCORES
     assert rows[13][8] == "Data Team, Product Team"
+    # RSK-001 scores 9 (Urgent, reviewed every 7 days): reviewed 2026-02-08, due 02-15, overdue on 03-01.
+    assert rows[1][10:] == ["Urgent", "2026-02-08", "2026-02-15", "yes"]
 
 
 def test_band_and_its_action_read_as_one_phrase(example_site: Built) -> None:

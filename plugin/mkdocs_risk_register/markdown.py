@@ -59,8 +59,9 @@ from pymdownx.blocks import BlocksExtension, BlocksProcessor
 from pymdownx.blocks.block import Block
 
 from .config import RiskRegisterConfig, issue_url_pattern, model_settings
+from .defaults import MAX_FILE_SIZE
 from .diagnostics import ConfigError, Diagnostic, brief
-from .loader import DEFAULT_MAX_FILE_SIZE, discover
+from .loader import discover
 from .model import model_from_settings
 from .naming import suggestion
 from .register import Register, load_register
@@ -179,7 +180,7 @@ def standalone_site(settings: Mapping[str, Any]) -> Site:
         return loaded.site
     model = model_from_settings(model_settings(dict(settings)))
     register = load_register(
-        risks_dir, model, base_dir=base_dir, max_file_size=int(settings.get("max_file_size", DEFAULT_MAX_FILE_SIZE))
+        risks_dir, model, base_dir=base_dir, max_file_size=int(settings.get("max_file_size", MAX_FILE_SIZE))
     )
     for problem in register.problems:
         (log.error if problem.severity == "error" else log.warning)(problem.format())

@@ -11,7 +11,23 @@ from ..register import Register
 from ..risk import Risk
 from ..spreadsheet import formula_safe
 
-CSV_COLUMNS = ("ID", "Risk", "Category", "Prob", "Impact", "Score", "Mitigation", "Contingency", "Owner", "Status")
+# The reference register's ten columns, then the computed ones a spreadsheet filters on.
+CSV_COLUMNS = (
+    "ID",
+    "Risk",
+    "Category",
+    "Prob",
+    "Impact",
+    "Score",
+    "Mitigation",
+    "Contingency",
+    "Owner",
+    "Status",
+    "Band",
+    "Reviewed",
+    "Next review",
+    "Overdue",
+)
 
 
 def risk_to_dict(risk: Risk) -> dict[str, Any]:
@@ -67,7 +83,10 @@ def _cell(value: str | int) -> str | int:
 
 
 def register_to_csv(register: Register) -> str:
-    """The register table, one row a risk; values as written in the risk files."""
+    """The register table, one row a risk; values as written in the risk files.
+
+    Dates are YYYY-MM-DD; an inactive risk has no next review, and so neither "yes" nor "no" under Overdue.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -83,6 +102,10 @@ def register_to_csv(register: Register) -> str:
             risk.contingency,
             risk.owner_text,
             risk.status.name,
+            risk.band.name,
+            risk.reviewed.isoformat() if risk.reviewed else "",
+            risk.next_review.isoformat() if risk.next_review else "",
+            ("yes" if risk.overdue else "no") if risk.next_review else "",
         ]
         writer.writerow(_cell(value) for value in values)
     return buffer.getvalue()

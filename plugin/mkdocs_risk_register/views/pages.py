@@ -9,6 +9,7 @@ from ..model import Model, top_risks
 from ..register import Register
 from ..risk import Risk
 from .html import Cell, table
+from .incomplete import PROBLEMS_ID, incomplete_note
 from .site import SiteLayout
 from .text import EM_DASH, escape, heading_markdown, markdown_text
 
@@ -87,7 +88,7 @@ def problems_note(register: Register) -> str:
         files = ", ".join(f"<code>{escape(path)}</code>" for path in register.left_out)
         left_out = f"\n<p>Files left out of the register: {files}</p>"
     return (
-        f'<div class="admonition {kind}" data-risk-register-problems>\n'
+        f'<div class="admonition {kind}" id="{PROBLEMS_ID}" data-risk-register-problems>\n'
         f'<p class="admonition-title">Problems in the risk files: {", ".join(summary)}</p>{left_out}\n'
         f"<ul>\n{items}\n</ul>\n</div>"
     )
@@ -112,6 +113,7 @@ def register_page(register: Register, layout: SiteLayout, chart_html: str) -> st
     )
     sections = [
         "# Risk Register",
+        incomplete_note(register, layout, "index"),
         problems_note(register),
         summary,
         "## Risk Matrix",
@@ -124,9 +126,9 @@ def register_page(register: Register, layout: SiteLayout, chart_html: str) -> st
     return "\n\n".join(s for s in sections if s) + "\n"
 
 
-def top_page(register: Register) -> str:
+def top_page(register: Register, layout: SiteLayout) -> str:
     top = register.top
-    sections = [f"# {top_title(len(top))}"]
+    sections = [f"# {top_title(len(top))}", incomplete_note(register, layout, "top")]
     if not top:
         sections.append("No active risks.")
     elif len(top) == 1:
@@ -140,7 +142,7 @@ def top_page(register: Register) -> str:
 
 def monitoring_page(register: Register, layout: SiteLayout) -> str:
     model = register.model
-    sections = ["# Risk Monitoring Schedule"]
+    sections = ["# Risk Monitoring Schedule", incomplete_note(register, layout, "monitoring")]
     if model.monitoring:
         sections.append(
             table(
@@ -174,7 +176,7 @@ def monitoring_page(register: Register, layout: SiteLayout) -> str:
     )
     if active:
         sections.append(view("risk-schedule"))
-    return "\n\n".join(sections) + "\n"
+    return "\n\n".join(s for s in sections if s) + "\n"
 
 
 _PLAIN_ID = re.compile(r"[^\s|\x00-\x1f\x7f-\x9f]+")

@@ -15,6 +15,7 @@ from .blocks import PageContext
 from .export import register_to_csv, register_to_json
 from .history_data import history_to_json
 from .history_pages import CHANGES_PAGE, HistoryView
+from .incomplete import incomplete_sentence
 from .mermaid import mermaid_block, quadrant_chart
 from .pages import monitoring_page, register_page, risk_page, top_page
 from .site import SiteLayout, page_name
@@ -126,12 +127,16 @@ def generate_site(
     counted = register.active_count > REGISTER_CHART_MARKERS  # charts count risks per cell, not a dot each
     # Links in the file resolve from the prefix folder, as from the register page beside it.
     svg_figure, svg_file = register_charts(
-        matrix, functools.partial(layout.risk_href, "index"), layout.file_href("index", MATRIX_FILE), counted=counted
+        matrix,
+        functools.partial(layout.risk_href, "index"),
+        layout.file_href("index", MATRIX_FILE),
+        counted=counted,
+        note=incomplete_sentence(register, layout, "index"),
     )
     chart = register_chart(register, svg_figure, options.chart_format, counted=counted)
     pages = {layout.src("index.md"): register_page(register, layout, chart)}
     if register.model.top:
-        pages[layout.src("top.md")] = top_page(register)
+        pages[layout.src("top.md")] = top_page(register, layout)
     pages[layout.src("monitoring.md")] = monitoring_page(register, layout)
     pages[layout.src("risks.json")] = register_to_json(register)
     pages[layout.src("risks.csv")] = register_to_csv(register)

@@ -768,20 +768,23 @@ def _standalone_file(svg: str) -> str:
 
 
 def register_charts(
-    layout: MatrixLayout, href: Callable[[str], str], file_href: str, *, counted: bool
+    layout: MatrixLayout, href: Callable[[str], str], file_href: str, *, counted: bool, note: str = ""
 ) -> tuple[str, str]:
     """The register page's figure (``matrix_figure``) and the file (``standalone_svg``): one drawing for both.
 
     ``href`` serves both, as the file sits beside the register page. When ``counted``, the
     page's chart counts the risks of each cell (the table lists them) and only the file
     draws every one: thousands of labelled dots make a page of megabytes that no reader
-    can follow.
+    can follow. ``note`` (HTML) leads the caption: that the register is incomplete.
     """
     drawing, description = _drawing(layout, href, None), describe(layout)
     file = _standalone_file(_svg(layout, drawing, description, True, "risk-matrix"))
     if counted:
-        return matrix_figure(matrix_layout([], layout.model, counts=layout.counts), href, file_href=file_href), file
-    figure = _figure(_svg(layout, drawing, description, False, "risk-matrix"), _caption(layout, None, file_href, None))
+        compact = matrix_layout([], layout.model, counts=layout.counts)
+        return matrix_figure(compact, href, file_href=file_href, note=note), file
+    figure = _figure(
+        _svg(layout, drawing, description, False, "risk-matrix"), _caption(layout, None, file_href, None, note)
+    )
     return f"{figure}\n{_text_alternative(layout, href)}", file
 
 
@@ -793,6 +796,7 @@ def matrix_figure(
     file_href: str | None = None,
     full_chart_href: str | None = None,
     text_list: bool = True,
+    note: str = "",
 ) -> str:
     """The inline chart as one raw HTML block: the SVG, a link to the file, and the chart as text.
 
@@ -801,13 +805,15 @@ def matrix_figure(
     shown = highlight is None or layout.marker(highlight) is not None
     figure = _figure(
         render_svg(layout, href, highlight=highlight),
-        _caption(layout, None if shown else highlight, file_href, full_chart_href),
+        _caption(layout, None if shown else highlight, file_href, full_chart_href, note),
     )
     return f"{figure}\n{_text_alternative(layout, href)}" if text_list else figure
 
 
-def _caption(layout: MatrixLayout, missing: str | None, file_href: str | None, full_chart_href: str | None) -> str:
-    caption = []
+def _caption(
+    layout: MatrixLayout, missing: str | None, file_href: str | None, full_chart_href: str | None, note: str = ""
+) -> str:
+    caption = [note] if note else []
     if missing is not None:
         caption.append(f"{escape(missing)} is not on the chart: only active risks are.")
     if layout.compact and full_chart_href:
@@ -849,14 +855,16 @@ class CompactChart:
         self._tail = "\n".join([*_legend(base), "</svg>"])
         self._places: dict[tuple[int, int, tuple[float, float] | None, float], Marker | None] = {}
 
-    def figure(self, risk: Risk, href: Callable[[str], str], full_chart_href: str) -> str:
+    def figure(self, risk: Risk, href: Callable[[str], str], full_chart_href: str, *, note: str = "") -> str:
         if not risk.active:
             marker = None
         else:
             marker = self._marker(risk)
             if marker is None:  # it does not fit the shared grid: a layout of its own
                 layout = matrix_layout([risk], self.base.model, counts=self.base.counts)
-                return matrix_figure(layout, href, highlight=risk.id, full_chart_href=full_chart_href, text_list=False)
+                return matrix_figure(
+                    layout, href, highlight=risk.id, full_chart_href=full_chart_href, text_list=False, note=note
+                )
         lines = [self._head]
         sentence = _highlight_sentence(self.base.model, risk) if marker else ""
         description = " ".join(part for part in (self._before, sentence, self._after) if part)
@@ -871,7 +879,7 @@ class CompactChart:
             lines.append(_marker(marker, href(risk.id), True))
         lines.append("</g>")
         lines.append(self._tail)
-        return _figure("\n".join(lines), _caption(self.base, None if marker else risk.id, None, full_chart_href))
+        return _figure("\n".join(lines), _caption(self.base, None if marker else risk.id, None, full_chart_href, note))
 
     def _marker(self, risk: Risk) -> Marker | None:
         """The risk's marker on the shared grid, None when it does not fit there.
