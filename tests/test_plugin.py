@@ -222,3 +222,11 @@ def test_risk_files_at_the_paths_of_their_own_pages_are_replaced_silently(tmp_pa
     assert built.returncode == 0, built.log
     assert "has the path of a generated page" not in built.log
     assert "data-risk-summary" in built.page("risk-register/R-1/")
+
+
+def test_a_new_site_does_not_speak_of_the_reference_register(tmp_path: Path) -> None:
+    # "The reference register" is the sample this project reproduces; a reader of another site has never seen it.
+    built = build(write_project(tmp_path, TWO_RISKS), strict=True)
+    assert built.returncode == 0, built.log
+    for url in ("risk-register/", "risk-register/top/", "risk-register/monitoring/", "risk-register/R-1/"):
+        assert "reference" not in built.page(url).lower(), url

@@ -142,8 +142,8 @@ FIVE_BY_FIVE = {key: PLUGIN[key] for key in ("probability", "impact")}
 
 
 def _suggested(log: str, key: str) -> object:
-    """The block a config-error offers for ``key`` (one line of YAML at the end of its message), read."""
-    found = re.search(rf"for example[^:]*: ({key}: .*) \[config-error\]$", log, re.M)
+    """The block a config-error offers for ``key`` (one line of YAML between backquotes), read."""
+    found = re.search(rf"config error in '{key}': .*`({key}: [^`]*)`.* \[config-error\]$", log, re.M)
     assert found, log
     return yaml.safe_load(found.group(1))[key]
 
@@ -195,7 +195,7 @@ def test_the_default_matrix_on_other_scales_is_a_config_error_offering_product_o
     assert (
         "config error in 'matrix': scoring is 'matrix' (the default) and no matrix is set, but the reference "
         "register's 3×3 matrix does not fit these scales (probability: 5 levels, impact: 5); "
-        "set 'scoring: product' (or 'sum'), or write a matrix" in built.log
+        "set `scoring: product` (or `sum`), or write a matrix" in built.log
     )
     matrix = _suggested(built.log, "matrix")
     # One row per impact level, highest first, each probability x impact: Major (4) is 4, 8, 12, 16, 20.

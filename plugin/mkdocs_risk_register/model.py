@@ -356,9 +356,9 @@ def _default_matrix(probability: Scale, impact: Scale) -> dict[str, tuple[int, .
             "matrix",
             f"scoring is 'matrix' (the default) and no matrix is set, but the reference register's 3×3 matrix "
             f"does not fit these scales (probability: {len(probability.levels)} levels, impact: "
-            f"{len(impact.levels)}); set 'scoring: product' (or 'sum'), or write a matrix with one row per "
-            f"impact level and one score per probability level, lowest first, for example: "
-            f"matrix: {_flow_yaml(_product_matrix(probability, impact))}",
+            f"{len(impact.levels)}); set `scoring: product` (or `sum`), or write a matrix: one row per impact "
+            f"level, each with one score per probability level, lowest probability first, such as "
+            f"`matrix: {_flow_yaml(_product_matrix(probability, impact))}`",
         ) from None
 
 
@@ -390,8 +390,8 @@ def _default_bands(scores: Sequence[int]) -> tuple[Band, ...]:
     raise ConfigError(
         "bands",
         f"scores run from {low} to {high} with these scales and scoring, but the default bands ({ranges}) "
-        f"are made for scores from {expected_low} to {expected_high}; set bands for your range, for example "
-        f"(each band about a third of the matrix): bands: {_flow_yaml(suggested_bands(scores))}",
+        f"are made for scores from {expected_low} to {expected_high}; set bands for your range, such as "
+        f"`bands: {_flow_yaml(suggested_bands(scores))}` (each band about a third of the matrix's cells)",
     )
 
 

@@ -111,7 +111,7 @@ def register_chart(register: Register, svg_figure: str, chart_format: ChartForma
     # Below the SVG, folded: the same risks at the positions their ``chart`` values give, as in the reference.
     return (
         f'{svg_figure}\n\n<details class="risk-matrix-mermaid">\n'
-        f"<summary>Quadrant chart (Mermaid), as in the reference register</summary>\n{mermaid}\n</details>"
+        f"<summary>Quadrant chart (Mermaid)</summary>\n{mermaid}\n</details>"
     )
 
 
