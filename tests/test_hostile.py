@@ -234,7 +234,9 @@ def test_register_page_shows_a_refused_file_and_why(tmp_path: Path) -> None:
     root = write_project(tmp_path / "project", {"good.md": risk_file("RSK-1"), "bad.md": b"\xff\xfe---\n"})
     built = build(root)
     page = built.page("risk-register/")
-    problems = re.search(r"<div class=\"admonition failure\" data-risk-register-problems>.*?</div>", page, re.DOTALL)
+    problems = re.search(
+        r"<div class=\"admonition failure\"[^>]* data-risk-register-problems>.*?</div>", page, re.DOTALL
+    )
     assert problems
     assert "risks/bad.md:1" in problems.group(0) and "[encoding]" in problems.group(0)
     assert [row[0] for row in table_with_header(page, "ID")[1:]] == ["RSK-1"]

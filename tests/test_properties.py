@@ -58,6 +58,7 @@ BUILD_SETTINGS = settings(PROPERTY_SETTINGS, max_examples=BUILD_EXAMPLES, phases
 
 REQUIRED_KEYS = ("id", "title", "category", "probability", "impact", "owner", "status")
 COLUMNS = reference.register_header()
+CSV_COLUMNS = [*COLUMNS, "Band", "Reviewed", "Next review", "Overdue"]  # the contract's order
 # File-level codes: configuration codes never come from a risk file.
 RULE_CODES = {*SPEC_CODES, *EXTRA_CODES} - {"config-error", "config-warning"}
 
@@ -631,7 +632,7 @@ def check_in_process(raw_settings: dict[str, Any], files: dict[str, bytes], layo
     csv.field_size_limit(16 * 1024 * 1024)  # values of 100 KB and more are generated
     rows = list(csv.reader(io.StringIO(generated[layout.src("risks.csv")], newline="")))
     assert len(rows) == len(register.risks) + 1
-    assert all(len(row) == len(COLUMNS) for row in rows)
+    assert all(len(row) == len(CSV_COLUMNS) for row in rows)
     # A cell that would start a formula is written with a quote first (docs/spreadsheets.md).
     ids = [r.id.replace("\r\n", "\n").replace("\r", "\n") for r in register.risks]
     assert [restore(row[0]) for row in rows[1:]] == ids

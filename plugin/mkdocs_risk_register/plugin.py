@@ -52,7 +52,10 @@ def risks_dir_in_docs(risks_dir: Path, docs_dir: Path) -> str | None:
     """The path of ``risks_dir`` below ``docs_dir`` as MkDocs writes a file's ``src_uri`` ("" for
     docs_dir itself), or None when it lies outside (links resolved, as MkDocs follows them)."""
     inside, folder = os.path.realpath(docs_dir), os.path.realpath(risks_dir)
-    if os.path.commonpath([inside, folder]) != inside:
+    try:
+        if os.path.commonpath([inside, folder]) != inside:
+            return None
+    except ValueError:  # on two drives (Windows)
         return None
     relative = Path(os.path.relpath(folder, inside)).as_posix()
     return "" if relative == "." else relative
