@@ -98,7 +98,11 @@ BIG = 10**30
         {"nav_risk_pages": BIG},
         {"nav_risk_pages": -BIG},
         {"scoring": "product", "bands": [{"name": "Huge", "min": BIG}, {"name": "Rest", "min": -BIG}]},
-        {"matrix": {"High": [7, 8, BIG], "Medium": [4, 6, 7], "Low": [1, 4, 5]}},
+        # Scores beyond 9 need bands of their own (SPEC: default bands only while scores run from 1 to 9).
+        {
+            "matrix": {"High": [7, 8, BIG], "Medium": [4, 6, 7], "Low": [1, 4, 5]},
+            "bands": [{"name": "Urgent", "min": 7}, {"name": "Rest", "min": 1}],
+        },
     ],
 )
 def test_huge_numbers_in_settings_build(tmp_path: Path, plugin: dict[str, Any]) -> None:
