@@ -162,9 +162,9 @@ def test_every_generated_page_says_that_the_register_is_incomplete(tmp_path: Pat
     assert re.search(r"<figcaption>The register is incomplete: ", register)
     for url in ("risk-register/top/", "risk-register/monitoring/"):
         assert _links_to_the_problems(built.page(url), f"/{url}") == [problems], url
-    # A risk page: the note and its chart's caption.
+    # A risk page: the note under its title.
     risk_page = built.page("risk-register/I-2/")
-    assert _links_to_the_problems(risk_page, "/risk-register/I-2/") == [problems, problems]
+    assert _links_to_the_problems(risk_page, "/risk-register/I-2/") == [problems]
 
 
 def test_a_complete_register_says_nothing_of_the_kind(tmp_path: Path) -> None:

@@ -182,14 +182,17 @@ def monitoring_page(register: Register, layout: SiteLayout) -> str:
 _PLAIN_ID = re.compile(r"[^\s|\x00-\x1f\x7f-\x9f]+")
 
 
-def risk_page(risk: Risk) -> str:
-    """A risk's page: its title, then its card (fields, chart) and body, as the view renders them."""
+def risk_page(risk: Risk, note: str = "") -> str:
+    """A risk's page: its title, then its card (fields, chart) and body, as the view renders them.
+
+    ``note``: that the register is incomplete (:func:`incomplete_note`), under the title."""
     options = "\n".join(["    chart: true", "    body: true"])
     # On a risk's own page a card without an id is that risk's: an id that the opening line cannot
     # hold as written (a '|', a line break) is left out; the others are named, for hosts that do not
     # say which page they convert.
     argument = risk.id if _PLAIN_ID.fullmatch(risk.id) else None
-    return f"# {markdown_text(risk.id)}: {heading_markdown(risk.title)}\n\n{view('risk-card', argument, options)}\n"
+    title = f"# {markdown_text(risk.id)}: {heading_markdown(risk.title)}"
+    return "\n\n".join(s for s in (title, note, view("risk-card", argument, options)) if s) + "\n"
 
 
 def view(kind: str, argument: str | None = None, options: str = "") -> str:

@@ -15,7 +15,7 @@ from .blocks import PageContext
 from .export import register_to_csv, register_to_json
 from .history_data import history_to_json
 from .history_pages import CHANGES_PAGE, HistoryView
-from .incomplete import incomplete_sentence
+from .incomplete import incomplete_note, incomplete_sentence
 from .mermaid import mermaid_block, quadrant_chart
 from .pages import monitoring_page, register_page, risk_page, top_page
 from .site import SiteLayout, page_name
@@ -74,7 +74,7 @@ class GeneratedSite:
     def render_risk_page(self, src_path: str) -> str:
         """A risk page's Markdown: its title and its card (the card view draws the chart, see :meth:`risk_chart`)."""
         risk = self.risk_pages[src_path]
-        page = risk_page(risk)
+        page = risk_page(risk, incomplete_note(self.register, self.layout, page_name(risk.id)))
         section = self.history.risk_section(risk) if self.history is not None else ""
         return f"{page}\n{section}" if section else page
 
