@@ -168,13 +168,20 @@ def test_without_git_the_build_goes_on_with_one_info_line(tmp_path: Path) -> Non
     assert result.data()["risks"][0]["last_changed"] is None
 
 
+def test_history_true_makes_a_missing_history_a_warning(tmp_path: Path) -> None:
+    write_project(tmp_path, {"RSK-1.md": risk_file("RSK-1")}, plugin={"history": True})
+    result = build(tmp_path, strict=True)
+    assert result.returncode == 1
+    assert "WARNING -  risk-register: history not read: the project is not in a git work tree" in result.log
+
+
 def test_shallow_clone_builds_strict_and_names_the_fix(story: Path, tmp_path: Path) -> None:
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", "--depth", "1", story.as_uri(), str(clone))
     (clone / "mkdocs.yml").write_text(
         (clone / "mkdocs.yml").read_text(encoding="utf-8").replace("history: true", "history: auto"), encoding="utf-8"
     )
-    result = build(clone, strict=False)
+    result = build(clone, strict=True)
     assert result.returncode == 0, result.log
     notes = [line for line in result.log.splitlines() if "history not read" in line]
     assert len(notes) == 1 and notes[0].startswith("INFO")

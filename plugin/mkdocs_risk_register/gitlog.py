@@ -48,7 +48,7 @@ def find_head(folder: Path, revision: str = "HEAD") -> Head | Unavailable:
         return Unavailable(f"git cannot be run ({error})")
     lines = result.stdout.decode("utf-8", "surrogateescape").splitlines()
     if len(lines) < 2:
-        return Unavailable("the project is not in a git work tree")
+        return Unavailable("the project is not in a git work tree; build from a git clone to publish its history")
     if lines[1].strip() == "true":
         return Unavailable(f"the git clone is shallow, its history is cut short; {FIX_SHALLOW}")
     if result.returncode != 0 or len(lines) < 3:
