@@ -68,6 +68,26 @@ class Deferred:
         parts.append(html[position:])
         return "".join(parts)
 
+    def hold_markdown(
+        self, markdown: str, openers: tuple[str, ...] = ("<table", "<figure", "<details"), min_size: int = MIN_SIZE
+    ) -> str:
+        """``markdown`` with its large generated blocks held back here, numbered after those held already.
+
+        A block is a section between blank lines that starts with one of ``openers``
+        and ends with a closing table, figure or details tag. The generated pages
+        keep their HTML free of blank lines, so Markdown would pass such a section
+        through as raw HTML, unchanged.
+        """
+        sections = markdown.split("\n\n")
+        held = False
+        for index, section in enumerate(sections):
+            block = section.rstrip("\n")  # the page's last section keeps the final line break
+            if len(block) >= min_size and block.startswith(openers) and block.endswith(_CLOSERS):
+                sections[index] = PLACEHOLDER.format(len(self.blocks)) + section[len(block) :]
+                self.blocks.append(block)
+                held = True
+        return "\n\n".join(sections) if held else markdown
+
     def fill(self, page: str) -> tuple[str, int]:
         """The page (its HTML) with every block in place, and how many placeholders were not found."""
         missing = 0
@@ -82,21 +102,8 @@ class Deferred:
         return page, missing
 
 
-def defer(markdown: str, *, openers: tuple[str, ...] = ("<table", "<figure", "<details")) -> Deferred:
-    """Hold back every large block of ``markdown`` that is a generated HTML table, figure or details.
-
-    A block is a section between blank lines that starts with one of ``openers``
-    and ends with a closing table, figure or details tag. The generated pages
-    keep their HTML free of blank lines, so Markdown would pass such a section
-    through as raw HTML, unchanged.
-    """
-    sections = markdown.split("\n\n")
+def defer(markdown: str) -> Deferred:
+    """Hold back every large block of ``markdown`` that is a generated HTML table, figure or details."""
     deferred = Deferred(markdown)
-    for index, section in enumerate(sections):
-        block = section.rstrip("\n")  # the page's last section keeps the final line break
-        if len(block) >= MIN_SIZE and block.startswith(openers) and block.endswith(_CLOSERS):
-            sections[index] = PLACEHOLDER.format(len(deferred.blocks)) + section[len(block) :]
-            deferred.blocks.append(block)
-    if deferred.blocks:
-        deferred.markdown = "\n\n".join(sections)
+    deferred.markdown = deferred.hold_markdown(markdown)
     return deferred

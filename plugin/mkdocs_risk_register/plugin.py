@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -80,6 +81,7 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
         # The page MkDocs is rendering: its source path and the lines of its front matter (for bad-view lines).
         self.page: PageRef | None = None
         self.view_site: Site | None = None
+        self.reading: Future[History | Unavailable] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps one plugin instance across `mkdocs serve` rebuilds,
@@ -112,6 +114,13 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
             extra = config.extra_css if name.endswith(".css") else config.extra_javascript
             if src not in [str(item) for item in extra]:
                 extra.append(src)
+        # The history is read while MkDocs gathers the files: git works on the other core meanwhile.
+        self.reading = None
+        if self.config.history is not False:
+            assert self.model is not None
+            reader = ThreadPoolExecutor(1, thread_name_prefix="risk-history")
+            self.reading = reader.submit(self.history_reader.read, self.risks_dir, self.model)
+            reader.shutdown(wait=False)  # the read goes on; the thread ends with it
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -182,10 +191,9 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
 
     def _read_history(self) -> History | Unavailable | None:
         """The register's history from git, or why there is none (said in one line of the log); None when off."""
-        if self.config.history is False:
+        if self.reading is None:
             return None
-        assert self.model is not None
-        history = self.history_reader.read(self.risks_dir, self.model)
+        history, self.reading = self.reading.result(), None
         if isinstance(history, Unavailable):
             # An info line under `auto`: a shallow CI checkout must keep passing --strict.
             say = log.warning if self.config.history is True else log.info
@@ -235,8 +243,16 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
         return self._render_risk_page(src_path) if rendered is None else rendered
 
     def _render_risk_page(self, src_path: str) -> str:
+        """A risk page's Markdown; the History section's chart and table are held back from Markdown
+        and search (a thousand risk pages' raw HTML costs MkDocs' parsers seconds)."""
         assert self.site is not None
-        return self.site.render_risk_page(src_path)
+        held = Deferred("", anchors=False)
+        history = held.hold_markdown(self.site.history_section(src_path), min_size=0)
+        markdown = self.site.render_risk_page(src_path, history_section=history)
+        if held.blocks:
+            held.markdown = markdown
+            self.deferred[src_path] = held
+        return markdown
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         # Where the page's views are, for their diagnostics: the page, and the lines its front matter took.

@@ -71,11 +71,16 @@ class GeneratedSite:
             return self.compact_chart.figure(risk, href, full_chart_href)
         return matrix_figure(self.matrix, href, highlight=risk.id, full_chart_href=full_chart_href, text_list=False)
 
-    def render_risk_page(self, src_path: str) -> str:
-        """A risk page's Markdown: its title and its card (the card view draws the chart, see :meth:`risk_chart`)."""
+    def history_section(self, src_path: str) -> str:
+        """A risk page's History section (Markdown with raw HTML blocks); empty without history."""
+        return self.history.risk_section(self.risk_pages[src_path]) if self.history is not None else ""
+
+    def render_risk_page(self, src_path: str, history_section: str | None = None) -> str:
+        """A risk page's Markdown: its title and its card (the card view draws the chart, see :meth:`risk_chart`),
+        then its History section (``history_section`` stands in for it when given)."""
         risk = self.risk_pages[src_path]
         page = risk_page(risk, incomplete_note(self.register, self.layout, page_name(risk.id)))
-        section = self.history.risk_section(risk) if self.history is not None else ""
+        section = self.history_section(src_path) if history_section is None else history_section
         return f"{page}\n{section}" if section else page
 
     def risk_chart(self, risk: Risk, page: PageContext) -> str:

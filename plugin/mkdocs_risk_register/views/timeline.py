@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .svg import ASCENT, FONT_FAMILY, SVG_NS, Box, _num, text_width
 from .text import escape
@@ -78,17 +79,22 @@ class _Frame:
         return self.plot.bottom - (value - self.y_min) / (self.y_max - self.y_min) * self.plot.h
 
 
+@lru_cache(maxsize=4096)
+def _width(text: str, size: float) -> float:
+    return text_width(text, size)
+
+
 class _Labels:
     """Text placed only where it overlaps no label placed before it."""
 
-    def __init__(self) -> None:
-        self.boxes: list[Box] = []
-        self.lines: list[str] = []
+    def __init__(self, boxes: Sequence[Box] = (), lines: Sequence[str] = ()) -> None:
+        self.boxes: list[Box] = list(boxes)
+        self.lines: list[str] = list(lines)
 
     def add(
         self, text: str, x: float, baseline: float, anchor: str = "start", size: float = TEXT, **attrs: str
     ) -> bool:
-        width = text_width(text, size)
+        width = _width(text, size)
         left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
         box = Box(left, baseline - ASCENT * size, width, size * 1.2)
         if box.x < 0 or box.right > WIDTH or any(box.overlaps(other, 2) for other in self.boxes):
@@ -145,7 +151,7 @@ def _legend(labels: _Labels, title: str, items: Sequence[tuple[str, str]]) -> li
     lines = []
     x, baseline = LEFT, 4 + TITLE * 1.2 + 6 + ASCENT * TEXT
     for name, key in items:
-        width = 22 + text_width(name, TEXT) + 12
+        width = 22 + _width(name, TEXT) + 12
         if x + width > WIDTH:
             break  # a key that does not fit is left out: the text alternative names every series
         lines.append(f'<g transform="translate({_num(x)} {_num(baseline - 8)})">{key}</g>')
@@ -188,10 +194,30 @@ def step_chart(
     """Step lines over time up to the date ``end``, with band tints behind them."""
     dates = sorted({date for s in series for date, _ in s.points} | {end})
     frame = _Frame(dates[0], dates[-1], y_min, y_max)
-    labels = _Labels()
+    drawing, boxes, label_lines = _background(dates[0], dates[-1], y_min, y_max, tuple(bands))
+    labels = _Labels(boxes, label_lines)
     body = _legend(labels, title, [(s.name, _line_key(s.dashed)) for s in series])
+    body += drawing
+    for item in series:
+        body.append(_step_path(frame, item))
+    body.append('<g class="risk-history-labels">')
+    body += labels.lines
+    body.append("</g>")
+    return _svg(title, description, id_prefix, body)
+
+
+@lru_cache(maxsize=256)
+def _background(
+    first: str, last: str, y_min: float, y_max: float, bands: tuple[Band, ...]
+) -> tuple[tuple[str, ...], tuple[Box, ...], tuple[str, ...]]:
+    """Band tints, grid and axis labels of a chart: the same for every risk charted over the same dates.
+
+    Returns the drawing, the axis labels' boxes and their text elements.
+    """
+    frame = _Frame(first, last, y_min, y_max)
     plot = frame.plot
-    body.append('<g class="risk-history-bands">')
+    labels = _Labels()
+    body = ['<g class="risk-history-bands">']
     for band in bands:
         top, bottom = frame.y(min(band.high, frame.y_max)), frame.y(max(band.low, frame.y_min))
         body.append(
@@ -199,13 +225,8 @@ def step_chart(
             f'fill="{escape(band.color)}" fill-opacity="0.15"><title>{escape(band.name)}</title></rect>'
         )
     body.append("</g>")
-    body += _axes(frame, labels, dates)
-    for item in series:
-        body.append(_step_path(frame, item))
-    body.append('<g class="risk-history-labels">')
-    body += labels.lines
-    body.append("</g>")
-    return _svg(title, description, id_prefix, body)
+    body += _axes(frame, labels, [first, last])
+    return tuple(body), tuple(labels.boxes), tuple(labels.lines)
 
 
 def _step_path(frame: _Frame, series: Series) -> str:
