@@ -59,13 +59,16 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def _served_example(root: Path, extra: dict[str, Any]) -> Iterator[str]:
-    """The example site built with local Mermaid and no web fonts, served on 127.0.0.1."""
+def _served_example(root: Path, extra: dict[str, Any], pages: dict[str, str] | None = None) -> Iterator[str]:
+    """The example site built with local Mermaid and no web fonts, served on 127.0.0.1; ``pages`` adds docs."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: the browser tests need Debian's chromium (`make test` installs it)")
     if not MERMAID.exists():
         pytest.fail(f"{MERMAID} is missing: run `npm ci` (`make test` does) to install Mermaid for the browser tests")
     copy_example(root)
+    for name, text in (pages or {}).items():
+        (root / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "docs" / name).write_text(text, encoding="utf-8")
     (root / "docs" / "javascripts").mkdir()
     shutil.copy(MERMAID, root / "docs" / "javascripts" / "mermaid.min.js")
     # Defining window.mermaid before Material looks for it keeps Mermaid off the CDN; no Google Fonts;
@@ -92,9 +95,25 @@ def _served_example(root: Path, extra: dict[str, Any]) -> Iterator[str]:
         server.server_close()
 
 
+# A page other than the register, one folder down, with one embedded table among other text.
+EMBED_PAGE = "teams/technical/"
+EMBED_SOURCE = """# Technical risks
+
+Text before the table.
+
+/// risk-table
+    filter: {category: Technical}
+    columns: [ID, Risk, Score, Owner]
+///
+
+Text after the table.
+"""
+
+
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with _served_example(tmp_path_factory.mktemp("browser"), {}) as url:
+    pages = {"teams/technical.md": EMBED_SOURCE}
+    with _served_example(tmp_path_factory.mktemp("browser"), {}, pages) as url:
         yield url
 
 
@@ -365,6 +384,36 @@ def test_filter_choices_come_from_the_register(light: Session) -> None:
     assert owners == ["", *expected]
     bands = light.page.eval_on_selector_all('select[data-filter="band"] option', "os => os.map(o => o.value)")
     assert bands == ["", "Urgent", "Proactive"]  # no reference risk scores 1-3
+
+
+def test_an_embedded_table_sorts_and_filters_on_another_page(light: Session) -> None:
+    # The example's Technical risks, by hand from risks/: 002 (8, Data Team), 003 (8, Platform Team),
+    # 004 (7, Data Team), 006 (6, Backend Team), 007 (7, Backend Team), 008 (6, Backend Team),
+    # 011 (4, Platform Team), 012 (4, Frontend Team).
+    light.open(EMBED_PAGE)
+    view = light.page.locator(".risk-register-view.risk-table")
+    assert view.count() == 1
+    table = view.locator("table[data-risk-register-table]")
+
+    def shown() -> list[str]:
+        return table.evaluate(
+            "t => Array.from(t.tBodies[0].rows).filter(r => !r.hidden && r.cells.length > 1)"
+            ".map(r => r.cells[0].textContent.trim())"
+        )
+
+    assert shown() == ["RSK-002", "RSK-003", "RSK-004", "RSK-006", "RSK-007", "RSK-008", "RSK-011", "RSK-012"]
+    score = table.locator("th", has_text="Score")
+    score.locator("button").click()  # ascending; ties keep the register order
+    assert shown() == ["RSK-011", "RSK-012", "RSK-006", "RSK-008", "RSK-004", "RSK-007", "RSK-002", "RSK-003"]
+    score.locator("button").click()
+    assert shown() == ["RSK-002", "RSK-003", "RSK-004", "RSK-007", "RSK-006", "RSK-008", "RSK-011", "RSK-012"]
+    light.page.locator('.risk-register-tools select[data-filter="owner"]').select_option("Backend Team")
+    assert shown() == ["RSK-007", "RSK-006", "RSK-008"]  # still by score, highest first
+    assert light.page.locator(".risk-register-count").text_content() == "3 of 8 risks shown"
+    # The ids link to the risk pages, from this page one folder down.
+    table.locator("a", has_text="RSK-007").click()
+    light.page.wait_for_url("**/risk-register/RSK-007/")
+    assert "Third-party API failures" in light.page.locator("h1").text_content()
 
 
 def test_without_javascript_the_page_still_reads(browser: Browser, site_url: str) -> None:
