@@ -489,3 +489,50 @@ def test_material_instant_navigation(browser: Browser, instant_site_url: str) ->
         session.page.locator('svg a[data-risk-id="RSK-011"] text').click()
         session.page.wait_for_url(f"{instant_site_url}risk-register/RSK-011/")
         assert (session.page.locator("h1").first.text_content() or "").startswith("RSK-011: ")
+
+
+# ---------------------------------------------------------------------------- views in any page
+
+
+def test_the_register_table_fits_1400_px_under_material(light: Session) -> None:
+    light.page.set_viewport_size({"width": 1400, "height": 900})
+    light.open(REGISTER)
+    wrap = light.page.locator("table[data-risk-register-table]").locator("xpath=ancestor::div[2]")
+    assert wrap.get_attribute("class") == "md-typeset__scrollwrap"
+    # Material wraps each table in a scrolling box: nothing of the ten columns is beyond its edge.
+    assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth"), wrap.evaluate("w => [w.scrollWidth, w.clientWidth]")
+    assert light.page.evaluate("document.scrollingElement.scrollWidth") <= 1400
+
+
+def _view_ids(session: Session, view: int) -> list[str]:
+    return session.page.eval_on_selector_all(
+        ".risk-register-view table[data-risk-register-table]",
+        f"""tables => Array.from(tables[{view}].tBodies[0].rows)
+            .filter(r => !r.hidden).map(r => r.cells[0].textContent.trim())""",
+    )
+
+
+def test_an_embedded_table_sorts_and_filters(light: Session) -> None:
+    light.open("embedding-views/")
+    # The page's first view: Technical and Open (002 003 004 006 007 008 011 012), by score descending,
+    # ties in register order, first five: 002 (8), 003 (8), 004 (7), 007 (7), 006 (6).
+    assert _view_ids(light, 0) == ["RSK-002", "RSK-003", "RSK-004", "RSK-007", "RSK-006"]
+    first = light.page.locator(".risk-register-view").first
+    first.locator("th", has_text="Score").locator("button").click()
+    assert _view_ids(light, 0) == ["RSK-006", "RSK-004", "RSK-007", "RSK-002", "RSK-003"]
+    # Of those five, Data Team owns 002 and 004; the other views on the page keep all their rows.
+    first.locator('select[data-filter="owner"]').select_option("Data Team")
+    assert _view_ids(light, 0) == ["RSK-004", "RSK-002"]
+    assert len(_view_ids(light, 1)) == 7  # min_score 7, max_score 8: the next view is untouched
+
+
+def test_views_in_narrow_places_scroll_inside_themselves(light: Session) -> None:
+    light.page.set_viewport_size({"width": 700, "height": 900})
+    light.open("embedding-views/")
+    # The page itself never scrolls sideways, whatever the views hold...
+    assert light.page.evaluate("document.scrollingElement.scrollWidth") <= 700
+    note = light.page.locator(".admonition.note .risk-register-view")
+    # ... and the table in the admonition keeps readable cells: the risk's title is not a word per line.
+    title = note.locator("tbody tr td").nth(1)
+    assert title.evaluate("c => c.getBoundingClientRect().width") >= 120
+    assert note.evaluate("v => v.getBoundingClientRect().right") <= 700

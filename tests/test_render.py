@@ -66,7 +66,8 @@ def test_writes_every_page_and_data_file_into_docs_prefix(tmp_path: Path) -> Non
     assert (two["score"], two["band"], two["rank"]) == (8, "Urgent", 2)
     # The pages a host renders: the register table links each id to its page beside it.
     register = (out / "index.md").read_text(encoding="utf-8")
-    assert register.startswith("# Risk Register")
+    # Front matter asks the theme for the page's whole width (the ten columns), then the page.
+    assert register.startswith("---\nhide:\n  - navigation\n  - toc\n---\n\n# Risk Register")
     assert 'href="RSK-013/"' in register  # directory URLs (the default), as the plugin's page links
     assert "[Monitoring schedule](monitoring.md)" in register
     assert (

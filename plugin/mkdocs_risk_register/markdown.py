@@ -402,7 +402,9 @@ class _Bodies(Treeprocessor):
 
     def _expand(self, parent: etree.Element, marker: etree.Element) -> None:
         md = self.md
-        lines = self_contained(marker.text or "").split("\n")
+        body = marker.text or ""
+        # Several bodies on one page (the top risks): none may leave open what swallows the next.
+        lines = (self_contained(body) if marker.get("data-among-others") is not None else body).split("\n")
         for preprocessor in md.preprocessors:
             # MkDocs' own raw HTML preprocessor records the page's anchors: keep the page's, add the body's.
             anchors = getattr(preprocessor, "present_anchor_ids", None)

@@ -154,10 +154,10 @@ class ViewOptions:
     top: int | None = None
     risk_id: str | None = None
     """The card's risk."""
-    body: bool = False
-    """A card shows the risk's body after its summary."""
-    chart: bool = False
-    """A card shows the risk matrix with the risk highlighted."""
+    body: bool | None = None
+    """A card shows the risk's body after its summary (default: on the risk's own page only)."""
+    chart: bool | None = None
+    """A card shows the risk matrix with the risk highlighted (default: on the risk's own page only)."""
     level: int = 2
     """Heading level of a risk's title in ``risk-top``; its body's headings come below it."""
 
@@ -212,8 +212,12 @@ def is_body(element: etree.Element) -> bool:
     return element.tag == BODY_TAG
 
 
-def _body(risk: Risk, level: int) -> etree.Element:
-    return _el(BODY_TAG, risk.body, {"data-level": str(level), "data-risk": risk.id})
+def _body(risk: Risk, level: int, *, among_others: bool = False) -> etree.Element:
+    """A risk's body, for the host to parse; ``among_others``: more bodies follow it on the page."""
+    attrs = {"data-level": str(level), "data-risk": risk.id}
+    if among_others:
+        attrs["data-among-others"] = ""
+    return _el(BODY_TAG, risk.body, attrs)
 
 
 def _note(text: str) -> etree.Element:
@@ -338,7 +342,10 @@ def risk_table(register: Register, options: ViewOptions, page: PageContext) -> e
     if not risks:
         return _note(NO_MATCH)
     columns = [COLUMNS[name.casefold()] for name in options.columns or REGISTER_COLUMNS]
-    table, body = _table([column.name for column in columns], {"data-risk-register-table": ""})
+    attrs = {"data-risk-register-table": ""}
+    if options.columns:  # the styles of the full register table (its column widths) are not for this one
+        attrs["data-columns"] = " ".join(column.name for column in columns)
+    table, body = _table([column.name for column in columns], attrs)
     anchors = page.src_uri == page.layout.src("index.md")
     for risk in risks:
         row = _sub(body, "tr", None, _row_attrs(risk, anchors))
@@ -404,7 +411,7 @@ def risk_top(register: Register, options: ViewOptions, page: PageContext) -> etr
         append_text(band, f": {risk.status.name} \u00b7 ")
         _sub(band, "a", "Risk page", {"href": page.risk_link(risk.id)})
         if risk.body.strip():
-            section.append(_body(risk, level + 1))
+            section.append(_body(risk, level + 1, among_others=True))
     return section
 
 
@@ -426,7 +433,7 @@ def risk_card(
         _sub(row, "td", name)
         write(_sub(row, "td"))
     card.append(table)
-    if options.chart:
+    if own_page if options.chart is None else options.chart:
         chart = risk_chart(risk, page) if risk_chart is not None else None
         if chart is None:
             chart = matrix_figure(
@@ -434,7 +441,7 @@ def risk_card(
             )
         if chart:
             card.append(raw(chart))
-    if options.body and risk.body.strip():
+    if (own_page if options.body is None else options.body) and risk.body.strip():
         card.append(_body(risk, options.level))
     return card
 

@@ -96,8 +96,8 @@ def parse_options(
         limit=_count(raw, "limit"),
         top=_count(raw, "top"),
         risk_id=risk_id,
-        body=_boolean(raw, "body", default=False),
-        chart=_boolean(raw, "chart", default=False),
+        body=_boolean(raw, "body", default=None),
+        chart=_boolean(raw, "chart", default=None),
         level=_level(raw),
     )
 
@@ -170,9 +170,9 @@ def _count(raw: Mapping[str, Any], key: str) -> int | None:
     return value
 
 
-def _boolean(raw: Mapping[str, Any], key: str, *, default: bool) -> bool:
+def _boolean(raw: Mapping[str, Any], key: str, *, default: bool | None) -> bool | None:
     value = raw.get(key, default)
-    if not isinstance(value, bool):
+    if value is not default and not isinstance(value, bool):
         raise ViewError(f"'{key}' must be true or false, got {brief(value)}")
     return value
 

@@ -123,7 +123,11 @@ def register_page(register: Register, layout: SiteLayout, chart_html: str) -> st
         "## Register",
         view("risk-table") if register.risks else "No risks yet.",
     ]
-    return "\n\n".join(s for s in sections if s) + "\n"
+    # Ten columns want the page's whole width: Material (and Zensical) hide their sidebars on request.
+    return WIDE_PAGE + "\n\n".join(s for s in sections if s) + "\n"
+
+
+WIDE_PAGE = "---\nhide:\n  - navigation\n  - toc\n---\n\n"
 
 
 def top_page(register: Register, layout: SiteLayout) -> str:
@@ -183,16 +187,15 @@ _PLAIN_ID = re.compile(r"[^\s|\x00-\x1f\x7f-\x9f]+")
 
 
 def risk_page(risk: Risk, note: str = "") -> str:
-    """A risk's page: its title, then its card (fields, chart) and body, as the view renders them.
+    """A risk's page: its title, then its card, which on the risk's own page has the chart and the body.
 
     ``note``: that the register is incomplete (:func:`incomplete_note`), under the title."""
-    options = "\n".join(["    chart: true", "    body: true"])
-    # On a risk's own page a card without an id is that risk's: an id that the opening line cannot
-    # hold as written (a '|', a line break) is left out; the others are named, for hosts that do not
-    # say which page they convert.
+    # An id that the opening line cannot hold as written (a '|', a line break) is left out: on a risk's
+    # own page a card without an id is that risk's. The others are named, for hosts that do not say
+    # which page they convert.
     argument = risk.id if _PLAIN_ID.fullmatch(risk.id) else None
     title = f"# {markdown_text(risk.id)}: {heading_markdown(risk.title)}"
-    return "\n\n".join(s for s in (title, note, view("risk-card", argument, options)) if s) + "\n"
+    return "\n\n".join(s for s in (title, note, view("risk-card", argument)) if s) + "\n"
 
 
 def view(kind: str, argument: str | None = None, options: str = "") -> str:
