@@ -143,3 +143,20 @@ def test_edit_break_and_fix_a_risk_while_serving(tmp_path: Path, mode: list[str]
             ),
         )
     assert "Traceback" not in server.log
+
+
+def test_a_page_with_a_view_is_rebuilt_when_its_risk_is_saved_under_dirty(tmp_path: Path) -> None:
+    root = write_project(tmp_path, _risks())
+    (root / "docs" / "index.md").write_text(
+        "# Home\n\n/// risk-table\n    filter: {ids: RSK-3}\n    columns: [ID, Risk]\n///\n\nSee <risk:RSK-2>.\n",
+        encoding="utf-8",
+    )
+    with serving(root, "--dirty") as server:
+        assert server.page_shows("", "Original title 3") and server.page_shows("", "Original title 2")
+        # MkDocs' --dirty rebuilds a page when its own file changed; this one shows RSK-3 and RSK-2.
+        time.sleep(1.1)  # a later modification time than the first build's pages, at any clock resolution
+        _save(root / "risks" / "RSK-3.md", risk_file("RSK-3", title="Saved while serving"))
+        server.wait_for("the embedded table's new title", lambda: server.page_shows("", "Saved while serving"))
+        _save(root / "risks" / "RSK-2.md", risk_file("RSK-2", title="Referenced, renamed"))
+        server.wait_for("the reference's new title", lambda: server.page_shows("", "Referenced, renamed"))
+    assert "Traceback" not in server.log

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 from importlib import resources
@@ -36,6 +37,18 @@ log = get_plugin_logger("risk-register")  # the name users write in mkdocs.yml, 
 
 # Shipped with the package and added to every site: the table's sort and filter, the chart's styles.
 ASSETS = ("risk-register.css", "risk-register.js")
+
+
+# A view block or a reference to a risk, as the Markdown extension reads them.
+_VIEW_SYNTAX = re.compile(r"^ {0,3}/{3,} *risk-|<risk:", re.MULTILINE)
+
+
+def _newest_mtime(folder: Path) -> float:
+    """The latest modification time of the folder's files and subfolders (a removed file changes its folder's)."""
+    newest = 0.0
+    for path, _, names in os.walk(folder):
+        newest = max(newest, os.path.getmtime(path), *(os.path.getmtime(os.path.join(path, n)) for n in names))
+    return newest
 
 
 def _is_this_extension(entry: object) -> bool:
@@ -77,6 +90,7 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
         # Risk pages rendered ahead of MkDocs reading them: source path -> Markdown.
         self.risk_sources: dict[str, str] = {}
         self.render_ahead = True
+        self.dirty = False
         self.history_reader = HistoryReader()
         # The page MkDocs is rendering: its source path and the lines of its front matter (for bad-view lines).
         self.page: PageRef | None = None
@@ -89,6 +103,7 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
         self.cache = FileCache() if command == "serve" else None
         # A --dirty build reads only the pages of changed files: render those on demand.
         self.render_ahead = not dirty
+        self.dirty = dirty
         self.history_reader = HistoryReader()  # kept: a rebuild reads only what new commits brought
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -187,7 +202,22 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
                 self._add(files, file)  # replaces a hand-written page, with a warning
             else:
                 files.append(file)
+        if self.dirty:
+            self._rebuild_pages_with_views(files)
         return files
+
+    def _rebuild_pages_with_views(self, files: Files) -> None:
+        """Under --dirty, MkDocs rebuilds a page only when its own file changed: a page of the docs that
+        shows views of the register is rebuilt too when a risk file is newer than the page's output."""
+        newest = _newest_mtime(self.risks_dir)
+        for file in files.documentation_pages():
+            if file.generated_by is not None or file.abs_src_path is None or not os.path.isfile(file.abs_dest_path):
+                continue
+            if os.path.getmtime(file.abs_dest_path) >= newest:
+                continue
+            text = file.content_string
+            if _VIEW_SYNTAX.search(text):
+                file.content_string = text  # content-backed: MkDocs takes the page as modified
 
     def _read_history(self) -> History | Unavailable | None:
         """The register's history from git, or why there is none (said in one line of the log); None when off."""
