@@ -16,10 +16,10 @@ from ..history import ADDED, REMOVED, Change, History, Unavailable, Value
 from ..model import Model
 from ..register import Register
 from ..risk import Risk
+from .charts.timeline import Band, Layer, Series, stacked_chart, step_chart
 from .html import link, table_of_rows
 from .site import SiteLayout, page_name
 from .text import EM_DASH, escape
-from .timeline import Band, Layer, Series, stacked_chart, step_chart
 
 CHANGES_PAGE = "changes"
 ARROW = "→"

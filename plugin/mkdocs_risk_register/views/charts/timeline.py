@@ -1,6 +1,6 @@
 """Time charts as build-time SVG: step lines (a risk's score) and stacked steps (risks per band).
 
-The same standards as the risk matrix (svg.py): a ``<title>`` and a ``<desc>``,
+The same standards as the risk matrix (matrix.py): a ``<title>`` and a ``<desc>``,
 text in the page's colour (``currentColor``) so that light and dark palettes
 both read, band colours as tints, no JavaScript. Every label is placed by
 :class:`_Labels`, which keeps a label only where it overlaps no other; date
@@ -15,8 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .svg import ASCENT, FONT_FAMILY, SVG_NS, Box, _num, text_width
-from .text import escape
+from ..text import escape
+from .geometry import ASCENT, FONT_FAMILY, SVG_NS, Box, text_width
+from .geometry import num as _num
 
 WIDTH = 640.0
 HEIGHT = 240.0
@@ -79,11 +80,6 @@ class _Frame:
         return self.plot.bottom - (value - self.y_min) / (self.y_max - self.y_min) * self.plot.h
 
 
-@lru_cache(maxsize=4096)
-def _width(text: str, size: float) -> float:
-    return text_width(text, size)
-
-
 class _Labels:
     """Text placed only where it overlaps no label placed before it."""
 
@@ -94,7 +90,7 @@ class _Labels:
     def add(
         self, text: str, x: float, baseline: float, anchor: str = "start", size: float = TEXT, **attrs: str
     ) -> bool:
-        width = _width(text, size)
+        width = text_width(text, size)
         left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
         box = Box(left, baseline - ASCENT * size, width, size * 1.2)
         if box.x < 0 or box.right > WIDTH or any(box.overlaps(other, 2) for other in self.boxes):
@@ -151,7 +147,7 @@ def _legend(labels: _Labels, title: str, items: Sequence[tuple[str, str]]) -> li
     lines = []
     x, baseline = LEFT, 4 + TITLE * 1.2 + 6 + ASCENT * TEXT
     for name, key in items:
-        width = 22 + _width(name, TEXT) + 12
+        width = 22 + text_width(name, TEXT) + 12
         if x + width > WIDTH:
             break  # a key that does not fit is left out: the text alternative names every series
         lines.append(f'<g transform="translate({_num(x)} {_num(baseline - 8)})">{key}</g>')
