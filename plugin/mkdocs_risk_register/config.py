@@ -63,6 +63,10 @@ class RiskRegisterConfig(base.Config):
     chart_format = OneOf(CHART_FORMATS, default=defaults.CHART_FORMAT)
     # The register's history read from git (docs/history.md): auto reads it where git has it.
     history = OneOf(("auto", True, False), default=defaults.HISTORY)
+    # Treatment, residual risk and appetite (docs/treatment.md).
+    treatments = c.Optional(Kind(list))
+    appetite = c.Optional(Kind(dict))
+    rank_by = OneOf(("current", "residual"), default=defaults.RANK_BY)
 
     def validate(self) -> tuple[base.ConfigErrors, base.ConfigWarnings]:
         failed, warnings = super().validate()
@@ -87,6 +91,9 @@ MODEL_KEYS = (
     "categories",
     "monitoring",
     "chart",
+    "treatments",
+    "appetite",
+    "rank_by",
 )
 
 

@@ -74,3 +74,7 @@ MONITORING: list[dict[str, Any]] = []
 """No schedule rows: a project's schedule is its own content."""
 CHART_TITLE = "Risk Matrix (Probability vs Impact)"
 QUADRANTS = ("Mitigate Urgently", "Monitor Closely", "Accept / Monitor", "Mitigate Proactively")
+
+# Treatment, residual risk and appetite (docs/treatment.md): ISO 27005's modify, retain, share, avoid.
+TREATMENTS = ("Mitigate", "Accept", "Transfer", "Avoid")
+RANK_BY = "current"

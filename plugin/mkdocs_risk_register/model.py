@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import yaml
@@ -22,6 +22,8 @@ SCORING_METHODS: tuple[ScoringMethod, ...] = ("product", "sum", "matrix")
 
 # Dates stop at 9999-12-31: a longer review period would leave no date for most next reviews.
 MAX_REVIEW_DAYS = 36_500
+ACCEPT = "Accept"  # the treatment whose residual risk someone must accept (acceptance-missing)
+RankBy = Literal["current", "residual"]
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,27 @@ class Model:
     quadrants: tuple[str, str, str, str]
     top: int
     id_pattern: str
+    # Treatment, residual risk and appetite (docs/treatment.md).
+    treatments: tuple[str, ...] = defaults.TREATMENTS
+    appetite_max: int | None = None
+    appetite_by_category: Mapping[str, int] = field(default_factory=dict)  # configured category name -> limit
+    rank_by: RankBy = "current"
+
+    def appetite_for(self, category: str) -> int | None:
+        """The highest score accepted without treatment in ``category``; None without an appetite."""
+        folded = category.casefold()
+        for name, limit in self.appetite_by_category.items():
+            if name.casefold() == folded:
+                return limit
+        return self.appetite_max
+
+    @property
+    def has_appetite(self) -> bool:
+        return self.appetite_max is not None or bool(self.appetite_by_category)
+
+    def find_treatment(self, name: str) -> str | None:
+        folded = name.casefold()
+        return next((t for t in self.treatments if t.casefold() == folded), None)
 
     def score(self, probability: Level, impact: Level) -> int:
         if self.scoring == "product":
@@ -143,6 +166,11 @@ class Model:
             "statuses": [{"name": s.name, "description": s.description, "active": s.active} for s in self.statuses],
             "categories": list(self.categories),
             "top": self.top,
+            "treatments": list(self.treatments),
+            "appetite": {"max_score": self.appetite_max, "by_category": dict(self.appetite_by_category)}
+            if self.has_appetite
+            else None,
+            "rank_by": self.rank_by,
         }
 
 
@@ -331,6 +359,61 @@ def _chart(value: Any) -> tuple[str, tuple[str, str, str, str]]:
     return title, (q[0], q[1], q[2], q[3])
 
 
+def _treatments(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return defaults.TREATMENTS
+    if not isinstance(value, list) or not value:
+        raise ConfigError("treatments", "expected a non-empty list of names")
+    names = tuple(_text(name, f"treatments[{i}]") for i, name in enumerate(value))
+    _unique_names(names, "treatments")
+    return names
+
+
+def _unique_names(names: Sequence[str], key: str) -> None:
+    seen: set[str] = set()
+    for index, name in enumerate(names):
+        if name.casefold() in seen:
+            raise ConfigError(f"{key}[{index}]", f"'{name}' is listed twice")
+        seen.add(name.casefold())
+
+
+def _appetite(value: Any, categories: tuple[str, ...], reachable: list[int]) -> tuple[int | None, dict[str, int]]:
+    """``appetite``: its max_score and per-category limits, each a score the model can reach."""
+    if value is None:
+        return None, {}
+    if not isinstance(value, Mapping):
+        raise ConfigError("appetite", "expected a mapping with 'max_score' and/or 'by_category'")
+    _check_keys(value, {"max_score", "by_category"}, "appetite")
+
+    def limit(raw: Any, key: str) -> int:
+        number = _int(raw, key, minimum=0)
+        # Appetite is compared strictly: a limit at or above the highest score can never be exceeded,
+        # one above it is a typo for another scale (max_score: 12 on scores 1-9).
+        if number > reachable[-1]:
+            raise ConfigError(
+                key,
+                f"{number} is higher than any score the model gives ({reachable[0]}-{reachable[-1]}); "
+                "no risk could ever be above it",
+            )
+        return number
+
+    max_score = None if value.get("max_score") is None else limit(value["max_score"], "appetite.max_score")
+    by_category: dict[str, int] = {}
+    raw_categories = value.get("by_category") or {}
+    if not isinstance(raw_categories, Mapping):
+        raise ConfigError("appetite.by_category", "expected a mapping of category to score, such as {Security: 4}")
+    for raw_name, raw_limit in raw_categories.items():
+        name = _text(raw_name, "appetite.by_category")
+        key = f"appetite.by_category.{name}"
+        if categories:
+            known = next((c for c in categories if c.casefold() == name.casefold()), None)
+            if known is None:
+                raise ConfigError(key, f"'{name}' is not one of the configured categories ({', '.join(categories)})")
+            name = known
+        by_category[name] = limit(raw_limit, key)
+    return max_score, by_category
+
+
 def _or_default(settings: Mapping[str, Any], key: str, default: Any) -> Any:
     """The setting, or the contract's default when it is absent (an empty list is an error, not absent)."""
     value = settings.get(key)
@@ -422,6 +505,9 @@ def model_from_settings(settings: Mapping[str, Any]) -> Model:
         re.compile(id_pattern)
     except re.error as error:
         raise ConfigError("id_pattern", f"not a valid regular expression: {error}") from None
+    rank_by: RankBy = "residual" if settings.get("rank_by") == "residual" else "current"
+    if settings.get("rank_by") not in (None, "current", "residual"):
+        raise ConfigError("rank_by", f"expected current or residual, got '{settings.get('rank_by')}'")
     model = Model(
         probability=probability,
         impact=impact,
@@ -435,11 +521,16 @@ def model_from_settings(settings: Mapping[str, Any]) -> Model:
         quadrants=quadrants,
         top=top,
         id_pattern=id_pattern,
+        treatments=_treatments(settings.get("treatments")),
+        rank_by=rank_by,
     )
     # Every cell of the matrix, whatever the scoring: the bands are checked against these.
     cells = [model.score(p, i) for p in probability.levels for i in impact.levels]
     bands_value = settings.get("bands")
     model = dataclasses.replace(model, bands=_default_bands(cells) if bands_value is None else _bands(bands_value))
+    if settings.get("appetite") is not None:
+        appetite_max, by_category = _appetite(settings["appetite"], categories, model.reachable_scores())
+        model = dataclasses.replace(model, appetite_max=appetite_max, appetite_by_category=by_category)
     lowest_band = model.bands[-1]
     unbanded = [score for score in model.reachable_scores() if score < lowest_band.min]
     if unbanded:

@@ -16,6 +16,7 @@ from .loader import discover, iter_sources, parse_file
 from .model import Model
 from .naming import natural_key
 from .risk import Risk
+from .treatment import dated_problems
 from .validate import validate
 
 FileResult = tuple[Risk | None, list[Diagnostic]]
@@ -118,11 +119,20 @@ def assemble(
         kept[risk.id] = risk
 
     keys = {risk_id: natural_key(risk_id) for risk_id in kept}
-    active = sorted((r for r in kept.values() if r.active), key=lambda r: (-r.score, keys[r.id]))
+    active = sorted((r for r in kept.values() if r.active), key=lambda r: (-_rank_score(r, model), keys[r.id]))
     ranks = {risk.id: position for position, risk in enumerate(active, start=1)}
     risks = [_schedule(risk, ranks, build_date) for risk in sorted(kept.values(), key=lambda r: keys[r.id])]
+    for risk in risks:
+        problems.extend(dated_problems(risk, build_date))
     problems.sort(key=lambda p: (p.path, p.line))  # stable: a file's problems stay in the order of its keys
     return Register(model, tuple(risks), tuple(problems), tuple(sorted(left_out)), build_date)
+
+
+def _rank_score(risk: Risk, model: Model) -> int:
+    """The score that orders the top N: under ``rank_by: residual`` the residual one where the risk has it."""
+    if model.rank_by == "residual" and risk.residual is not None:
+        return risk.residual.score
+    return risk.score
 
 
 def _schedule(risk: Risk, ranks: dict[str, int], build_date: dt.date) -> Risk:

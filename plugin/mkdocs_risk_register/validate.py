@@ -12,10 +12,11 @@ from .loader import FrontMatterValue, ParsedFile
 from .model import Level, Model, Scale
 from .naming import did_you_mean, suggestion
 from .risk import Risk
+from .treatment import TREATMENT_KEYS, read_treatment
 
 REQUIRED_KEYS = ("id", "title", "category", "probability", "impact", "owner", "status")
 OPTIONAL_KEYS = ("mitigation", "contingency", "chart", "score", "reviewed", "related")
-KNOWN_KEYS = REQUIRED_KEYS + OPTIONAL_KEYS
+KNOWN_KEYS = REQUIRED_KEYS + OPTIONAL_KEYS + TREATMENT_KEYS
 
 
 @dataclass
@@ -264,6 +265,7 @@ def validate(file: ParsedFile, model: Model) -> tuple[Risk | None, list[Diagnost
             f"({probability.name} probability, {impact.name} impact); update or remove 'score'",
             "score-mismatch",
         )
+    treated = read_treatment(check, score)
     risk = Risk(
         id=risk_id,
         title=title,
@@ -282,5 +284,11 @@ def validate(file: ParsedFile, model: Model) -> tuple[Risk | None, list[Diagnost
         source=file.path,
         score=score,
         band=band,
+        treatment=treated.treatment,
+        residual=treated.residual,
+        target_date=treated.target_date,
+        acceptance=treated.acceptance,
+        appetite=model.appetite_for(category),
+        lines=treated.lines,
     )
     return risk, check.problems

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date
 from typing import Any
 
 from ..register import Register
@@ -28,6 +29,54 @@ CSV_COLUMNS = (
     "Next review",
     "Overdue",
 )
+# Written only when a risk of the register uses one of the treatment keys (docs/treatment.md).
+TREATMENT_COLUMNS = ("Treatment", "Residual", "Target date", "Accepted until")
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def treatment_to_dict(risk: Risk) -> dict[str, Any]:
+    """The treatment keys of a risk for risks.json: as written (dates as YYYY-MM-DD), or null."""
+    residual, acceptance = risk.residual, risk.acceptance
+    return {
+        "treatment": risk.treatment,
+        "residual": {"probability": residual.probability.name, "impact": residual.impact.name} if residual else None,
+        "residual_score": residual.score if residual else None,
+        "residual_band": residual.band.name if residual else None,
+        "target_date": _iso(risk.target_date),
+        "acceptance": {
+            "by": acceptance.by,
+            "date": _iso(acceptance.date),
+            "expires": _iso(acceptance.expires),
+            "reason": acceptance.reason,
+        }
+        if acceptance
+        else None,
+        "appetite": risk.appetite,
+        "above_appetite": risk.above_appetite,
+    }
+
+
+def uses_treatment(register: Register) -> bool:
+    return any(
+        risk.treatment is not None
+        or risk.residual is not None
+        or risk.target_date is not None
+        or risk.acceptance is not None
+        for risk in register.risks
+    )
+
+
+def _treatment_cells(risk: Risk) -> list[str | int]:
+    expires = risk.acceptance.expires if risk.acceptance else None
+    return [
+        risk.treatment or "",
+        risk.residual.score if risk.residual else "",
+        _iso(risk.target_date) or "",
+        _iso(expires) or "",
+    ]
 
 
 def risk_to_dict(risk: Risk) -> dict[str, Any]:
@@ -53,6 +102,7 @@ def risk_to_dict(risk: Risk) -> dict[str, Any]:
         "overdue": risk.overdue,
         "source": risk.source,
         "last_changed": risk.last_changed.isoformat() if risk.last_changed else None,
+        **treatment_to_dict(risk),
     }
 
 
@@ -89,7 +139,8 @@ def register_to_csv(register: Register) -> str:
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    treated = uses_treatment(register)
+    writer.writerow(CSV_COLUMNS + (TREATMENT_COLUMNS if treated else ()))
     for risk in register.risks:
         values: list[str | int] = [
             risk.id,
@@ -107,5 +158,7 @@ def register_to_csv(register: Register) -> str:
             risk.next_review.isoformat() if risk.next_review else "",
             ("yes" if risk.overdue else "no") if risk.next_review else "",
         ]
+        if treated:
+            values.extend(_treatment_cells(risk))
         writer.writerow(_cell(value) for value in values)
     return buffer.getvalue()
