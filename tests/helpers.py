@@ -58,6 +58,16 @@ SPEC_CODES = [
     "config-error",
 ]
 EXTRA_CODES = ["duplicate-key", "unreadable", "symlink-outside", "config-warning", "review-stale"]
+# Treatment, residual risk and appetite (docs/treatment.md).
+TREATMENT_CODES = [
+    "unknown-treatment",
+    "residual-above-current",
+    "acceptance-missing",
+    "acceptance-expired",
+    "above-appetite",
+    "target-missed",
+]
+EXTRA_CODES += TREATMENT_CODES
 
 
 def copy_example(root: Path) -> Path:

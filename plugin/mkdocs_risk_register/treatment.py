@@ -73,8 +73,8 @@ def _treatment(check: _Checker) -> str | None:
         check.report(
             "treatment",
             "warning",
-            f"treatment {brief(name)} is not one of the treatments ({', '.join(names)})"
-            f"{did_you_mean(name, list(names))}; ignored",
+            f"treatment {brief(name)} is not one of the treatments ({', '.join(names)}), so it is ignored"
+            f"{did_you_mean(name, list(names))}",
             "unknown-treatment",
         )
     return known
@@ -92,8 +92,9 @@ def _residual_level(check: _Checker, raw: dict[Any, Any], scale: Scale) -> Level
         check.report(
             "residual",
             "warning",
-            f"residual {scale.name} {brief(name)} is not a level of {scale.name} ({', '.join(scale.names)})"
-            f"{did_you_mean(name, scale.names)}; the residual is ignored",
+            f"residual {scale.name} {brief(name)} is not a level of {scale.name} ({', '.join(scale.names)}), "
+            "so the residual is ignored"
+            f"{did_you_mean(name, scale.names)}",
             "unknown-level",
         )
     return level

@@ -462,8 +462,18 @@ def _card_rows(risk: Risk, register: Register, page: PageContext) -> list[tuple[
     def inline(value: str) -> Callable[[etree.Element], None]:
         return lambda td: append_inline(td, value, page.relocate)
 
-    rows = [
-        ("Score", text(f"{risk.score} ({risk.probability.name} Probability, {risk.impact.name} Impact)")),
+    score = f"{risk.score} ({risk.probability.name} Probability, {risk.impact.name} Impact)"
+    rows = [("Score", text(score))]
+    if risk.residual is not None:  # current and residual side by side
+        residual = risk.residual
+        rows[0] = (
+            "Score",
+            text(
+                f"{score} \u2192 residual {residual.score} "
+                f"({residual.probability.name} Probability, {residual.impact.name} Impact; {residual.band.name})"
+            ),
+        )
+    rows += [
         ("Band", text(band)),
         ("Rank", text(rank)),
         ("Category", text(risk.category)),
@@ -474,10 +484,39 @@ def _card_rows(risk: Risk, register: Register, page: PageContext) -> list[tuple[
         ("Last reviewed", text(risk.reviewed.isoformat() if risk.reviewed else "never")),
         ("Next review", text(review or "none (not tracked)")),
     ]
+    rows.extend(_treatment_rows(risk, register.build_date))
     if risk.related:
         rows.append(("Related", lambda td: _related(td, risk.related, page)))
     rows.append(("Source", lambda td: td.append(_el("code", risk.source))))
     return rows
+
+
+def _treatment_rows(risk: Risk, build_date: date) -> list[tuple[str, Callable[[etree.Element], None]]]:
+    """Treatment, appetite, target date and acceptance, for a risk that has them."""
+    rows: list[tuple[str, str]] = []
+    if risk.treatment is not None:
+        rows.append(("Treatment", risk.treatment))
+    if risk.appetite is not None:
+        state = "above" if risk.above_appetite else "within"
+        rows.append(("Appetite", f"{risk.appetite} (score {risk.score} is {state} it)"))
+    if risk.target_date is not None:
+        rows.append(("Target date", risk.target_date.isoformat()))
+    acceptance = risk.acceptance
+    if acceptance is not None:
+        parts = [f"by {acceptance.by}" if acceptance.by else "by (nobody named)"]
+        if acceptance.date is not None:
+            parts.append(f"on {acceptance.date.isoformat()}")
+        if acceptance.expires is not None:
+            expired = " (expired)" if acceptance.expired(build_date) else ""
+            parts.append(f"until {acceptance.expires.isoformat()}{expired}")
+        if acceptance.reason:
+            parts.append(f"\u2014 {acceptance.reason}")
+        rows.append(("Acceptance", " ".join(parts)))
+
+    def text(value: str) -> Callable[[etree.Element], None]:
+        return lambda td: append_text(td, value)
+
+    return [(name, text(value)) for name, value in rows]
 
 
 def _related(td: etree.Element, related: Sequence[str], page: PageContext) -> None:

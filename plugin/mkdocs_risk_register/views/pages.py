@@ -12,6 +12,7 @@ from .html import Cell, table
 from .incomplete import PROBLEMS_ID, incomplete_note
 from .site import SiteLayout
 from .text import EM_DASH, escape, heading_markdown, markdown_text
+from .treatment_summary import treatment_summary
 
 
 def top_title(n: int) -> str:
@@ -120,6 +121,7 @@ def register_page(register: Register, layout: SiteLayout, chart_html: str) -> st
         chart_html,
         "### Scoring Guide",
         scoring_guide(register.model),
+        treatment_summary(register),
         "## Register",
         view("risk-table") if register.risks else "No risks yet.",
     ]

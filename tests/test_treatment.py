@@ -1,0 +1,209 @@
+"""Treatment, residual risk and appetite (docs/treatment.md): every expected value worked out by hand.
+
+The build date is 2026-03-01 (tests/helpers.py). The default 3x3 matrix scores, by impact row and
+probability Low, Medium, High: High 7 8 9, Medium 4 6 7, Low 1 4 5. Bands: Urgent from 7,
+Proactive from 4, Accept from 1. ``risk_file`` writes id (line 2), title, category, probability,
+impact (line 6), owner, status (line 8), then the extra keys from line 9 in the order given.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.cli_helpers import run_cli
+from tests.helpers import build, risk_file, table_with_header, write_project
+
+APPETITE = {"appetite": {"max_score": 6, "by_category": {"Security": 4}}}
+ACCEPTED_TO_BUILD_DATE = {"by": "CISO", "date": "2026-01-10", "expires": "2026-03-01", "reason": "Vendor fix due"}
+
+RISKS = {
+    # 9, above the appetite 6, but its residual (Low, Medium) = 4 is within it; target in the future.
+    "t1.md": risk_file(
+        "T-1", treatment="Mitigate", residual={"probability": "Low", "impact": "Medium"}, target_date="2026-06-01"
+    ),
+    # Security (appetite 4): Medium/High = 8 is above it, accepted until the build date itself: still valid.
+    "t2.md": risk_file(
+        "T-2", category="Security", probability="Medium", treatment="Accept", acceptance=ACCEPTED_TO_BUILD_DATE
+    ),
+    # High/Medium = 7 > 6; its acceptance ran out the day before the build: expired, and so above appetite.
+    "t3.md": risk_file("T-3", impact="Medium", treatment="Accept", acceptance={"by": "CFO", "expires": "2026-02-28"}),
+    # Medium/Medium = 6: equal to the appetite, so within it; the treatment is misspelt.
+    "t4.md": risk_file("T-4", probability="Medium", impact="Medium", treatment="Mitgate"),
+    # Low/Low = 1, with a residual High/High = 9 above it: ignored.
+    "t5.md": risk_file("T-5", probability="Low", impact="Low", residual={"probability": "High", "impact": "High"}),
+    # High/Low = 5, Accept without any acceptance.
+    "t6.md": risk_file("T-6", impact="Low", treatment="Accept"),
+    # 9 with residual Low/Low = 1 due 2026-02-01: the target passed and the score is still 9.
+    "t7.md": risk_file("T-7", residual={"probability": "Low", "impact": "Low"}, target_date="2026-02-01"),
+    # 9, no plan at all: above the appetite of 6.
+    "t8.md": risk_file("T-8"),
+    # Closed: an expired acceptance and a score above appetite do not matter any more.
+    "t9.md": risk_file("T-9", status="Closed", acceptance={"by": "CEO", "expires": "2020-01-01"}),
+}
+
+# (path, line, code), each once; worked out from the comments above.
+EXPECTED = [
+    ("risks/t3.md", 9, "above-appetite"),  # at its treatment line
+    ("risks/t3.md", 10, "acceptance-expired"),  # at its acceptance line
+    ("risks/t4.md", 9, "unknown-treatment"),
+    ("risks/t5.md", 9, "residual-above-current"),
+    ("risks/t6.md", 9, "acceptance-missing"),  # no acceptance key: at the treatment line
+    ("risks/t7.md", 12, "target-missed"),  # residual's mapping takes lines 9-11: target_date is line 12
+    ("risks/t8.md", 6, "above-appetite"),  # no treatment keys: at the impact line
+]
+LINE = re.compile(r"^(\S+):(\d+): warning: (.+) \[([a-z-]+)\]$")
+
+
+def _project(tmp_path: Path, risks: dict[str, str] = RISKS, **plugin: Any) -> Path:
+    return write_project(tmp_path, dict(risks), {**APPETITE, **plugin})
+
+
+def _diagnostics(log: str) -> list[tuple[str, int, str]]:
+    found = []
+    for line in log.splitlines():
+        match = LINE.search(line.split("WARNING -  risk-register: ")[-1])
+        if match:
+            found.append((match.group(1), int(match.group(2)), match.group(4)))
+    return sorted(found)
+
+
+def test_each_rule_is_reported_once_with_file_and_line(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    checked = run_cli("check", cwd=root)
+    assert checked.returncode == 0, checked.stdout  # warnings only
+    assert _diagnostics(checked.stdout) == EXPECTED
+    assert "did you mean 'Mitigate'?" in checked.stdout
+    assert run_cli("check", "--strict", cwd=root).returncode == 1
+    built = build(root)
+    assert built.returncode == 0, built.log
+    assert _diagnostics(built.log) == EXPECTED  # the build log says the same, once each
+    assert build(root, strict=True).returncode != 0
+
+
+def test_risks_json_carries_treatment_residual_and_appetite(tmp_path: Path) -> None:
+    built = build(_project(tmp_path))
+    risks = {r["id"]: r for r in built.data()["risks"]}
+    assert risks["T-1"]["treatment"] == "Mitigate"
+    assert risks["T-1"]["residual"] == {"probability": "Low", "impact": "Medium"}
+    assert (risks["T-1"]["residual_score"], risks["T-1"]["residual_band"]) == (4, "Proactive")
+    assert risks["T-1"]["target_date"] == "2026-06-01"
+    assert (risks["T-1"]["appetite"], risks["T-1"]["above_appetite"]) == (6, True)
+    # Security's own appetite: 4; 8 is above it.
+    assert (risks["T-2"]["appetite"], risks["T-2"]["above_appetite"]) == (4, True)
+    assert risks["T-2"]["acceptance"] == ACCEPTED_TO_BUILD_DATE
+    # Strict comparison: 6 is within an appetite of 6.
+    assert (risks["T-4"]["appetite"], risks["T-4"]["above_appetite"], risks["T-4"]["treatment"]) == (6, False, None)
+    # The residual above the current score is ignored.
+    assert (risks["T-5"]["residual"], risks["T-5"]["residual_score"], risks["T-5"]["residual_band"]) == (
+        None,
+        None,
+        None,
+    )
+    assert risks["T-3"]["acceptance"] == {"by": "CFO", "date": None, "expires": "2026-02-28", "reason": None}
+    assert (risks["T-8"]["treatment"], risks["T-8"]["acceptance"], risks["T-8"]["target_date"]) == (None, None, None)
+
+
+def test_rank_by_current_and_by_residual(tmp_path: Path) -> None:
+    # Current scores of the active risks: T-1 9, T-7 9, T-8 9, T-2 8, T-3 7, T-4 6, T-6 5, T-5 1.
+    current = build(_project(tmp_path / "current")).data()["risks"]
+    ranked = sorted((r for r in current if r["rank"]), key=lambda r: r["rank"])
+    assert [r["id"] for r in ranked] == ["T-1", "T-7", "T-8", "T-2", "T-3", "T-4", "T-6", "T-5"]
+    # By residual: T-1 ranks by 4, T-7 by 1; T-5's residual was ignored, so it ranks by its current 1,
+    # tied with T-7: ties go by id, T-5 first.
+    residual = build(_project(tmp_path / "residual", rank_by="residual")).data()["risks"]
+    ranked = sorted((r for r in residual if r["rank"]), key=lambda r: r["rank"])
+    assert [r["id"] for r in ranked] == ["T-8", "T-2", "T-3", "T-4", "T-6", "T-1", "T-5", "T-7"]
+
+
+def test_acceptance_expiring_on_the_build_date_has_not_expired(tmp_path: Path) -> None:
+    built = build(_project(tmp_path))
+    on_the_day = table_with_header(built.page("risk-register/T-2/"), "Field")
+    assert ["Acceptance", "by CISO on 2026-01-10 until 2026-03-01 \u2014 Vendor fix due"] in on_the_day
+    day_after = table_with_header(built.page("risk-register/T-3/"), "Field")
+    assert ["Acceptance", "by CFO until 2026-02-28 (expired)"] in day_after
+
+
+def test_risk_page_shows_current_and_residual_side_by_side(tmp_path: Path) -> None:
+    page = build(_project(tmp_path)).page("risk-register/T-1/")
+    rows = table_with_header(page, "Field")
+    assert [
+        "Score",
+        "9 (High Probability, High Impact) \u2192 residual 4 (Low Probability, Medium Impact; Proactive)",
+    ] in rows
+    assert ["Treatment", "Mitigate"] in rows
+    assert ["Target date", "2026-06-01"] in rows
+    assert ["Appetite", "6 (score 9 is above it)"] in rows
+
+
+def test_register_page_treatment_summary(tmp_path: Path) -> None:
+    page = build(_project(tmp_path)).page("risk-register/")
+    # Active risks by treatment: Mitigate T-1; Accept T-2, T-3, T-6; T-4's misspelt one is none,
+    # as are T-5, T-7 and T-8 (T-9 is closed).
+    assert table_with_header(page, "Treatment") == [
+        ["Treatment", "Active risks"],
+        ["Mitigate", "1"],
+        ["Accept", "3"],
+        ["Transfer", "0"],
+        ["Avoid", "0"],
+        ["(none)", "4"],
+    ]
+    text = re.sub(r"<[^>]+>", "", page)
+    # Above appetite with nothing within it: T-2 (8 > 4, no residual), T-3 (7 > 6), T-8 (9 > 6), by rank.
+    assert "Above appetite with no plan within it: 3" in text
+    listed = re.findall(r"(T-\d): A risk \(score (\d), appetite (\d), no residual level\)", text)
+    assert listed == [("T-8", "9", "6"), ("T-2", "8", "4"), ("T-3", "7", "6")]
+    # Expiring from 2026-03-01 to 2026-03-31: T-2's (2026-03-01); T-3's expired already.
+    assert "Acceptances expiring by 2026-03-31: 1" in text
+    assert "T-2: A risk (accepted by CISO, expires 2026-03-01)" in text
+
+
+def test_register_without_treatment_keys_has_no_treatment_section_or_columns(tmp_path: Path) -> None:
+    built = build(write_project(tmp_path, {"a.md": risk_file("A-1")}))
+    assert '<h2 id="treatment">' not in built.page("risk-register/")
+    header = next(csv.reader(io.StringIO((built.site / "risk-register" / "risks.csv").read_text())))
+    assert "Treatment" not in header
+
+
+def test_csv_gains_the_treatment_columns(tmp_path: Path) -> None:
+    built = build(_project(tmp_path))
+    rows = list(csv.DictReader(io.StringIO((built.site / "risk-register" / "risks.csv").read_text())))
+    header = list(rows[0])
+    assert header[-4:] == ["Treatment", "Residual", "Target date", "Accepted until"]
+    by_id = {row["ID"]: row for row in rows}
+    assert [by_id["T-1"][c] for c in header[-4:]] == ["Mitigate", "4", "2026-06-01", ""]
+    assert [by_id["T-2"][c] for c in header[-4:]] == ["Accept", "", "", "2026-03-01"]
+
+
+@pytest.mark.parametrize(
+    ("appetite", "categories", "key"),
+    [
+        ({"by_category": {"Secrity": 4}}, ["Security", "Technical"], "appetite.by_category.Secrity"),
+        ({"max_score": 10}, [], "appetite.max_score"),  # the scores run from 1 to 9
+        ({"by_category": {"Security": 12}}, [], "appetite.by_category.Security"),
+    ],
+)
+def test_configuration_errors_name_their_key(
+    tmp_path: Path, appetite: dict[str, Any], categories: list[str], key: str
+) -> None:
+    root = write_project(tmp_path, {"a.md": risk_file("A-1")}, {"appetite": appetite, "categories": categories})
+    checked = run_cli("check", cwd=root)
+    assert checked.returncode == 1
+    assert f"config error in '{key}'" in checked.stdout + checked.stderr
+    built = build(root)
+    assert built.returncode != 0 and f"'{key}'" in built.log
+
+
+def test_appetite_by_category_matches_names_case_insensitively(tmp_path: Path) -> None:
+    # Category "security" takes Security's 4; "Technical" the max_score 6. Both at 5 (High/Low).
+    risks = {
+        "a.md": risk_file("A-1", category="security", impact="Low"),
+        "b.md": risk_file("A-2", impact="Low"),
+    }
+    data = build(_project(tmp_path, risks)).data()["risks"]
+    assert [(r["appetite"], r["above_appetite"]) for r in data] == [(4, True), (6, False)]
