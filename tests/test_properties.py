@@ -877,6 +877,64 @@ def test_markup_in_fields_shows_as_text(record_property: Callable[[str, object],
 
 
 @PROPERTY_SETTINGS
+@given(
+    treatment=st.one_of(hostile_text, yaml_values),
+    configured=st.booleans(),
+    acceptance=st.one_of(
+        st.fixed_dictionaries({"by": hostile_text, "reason": hostile_text, "expires": st.dates()}),
+        yaml_values,
+    ),
+    residual=st.one_of(st.fixed_dictionaries({"probability": hostile_text, "impact": yaml_values}), yaml_values),
+)
+def _treatment_keys_inject_nothing(
+    counter: list[int], treatment: Any, configured: bool, acceptance: Any, residual: Any
+) -> None:
+    counter[0] += 1
+    settings_: dict[str, Any] = {"appetite": {"max_score": 4}}
+    if configured and isinstance(treatment, str) and treatment.strip():
+        settings_["treatments"] = [treatment, "Accept"]  # a hostile name the register knows
+    try:
+        model = model_from_settings(settings_)
+    except ConfigError as error:  # a name listed twice (Accept in another case)
+        refused = error.format()
+    else:
+        refused = None
+    if refused is not None:
+        assert len(refused.splitlines()) == 1
+        return
+    front = {"id": "RSK-1", "title": "T", "category": "C", "probability": "High", "impact": "High"}
+    front |= {"owner": "O", "status": "Open", "treatment": treatment, "acceptance": acceptance, "residual": residual}
+    data = ("---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\n").encode()
+    register = assemble([("risks/r.md", check_file("risks/r.md", data, model))], model, BUILD_DATE)
+    check_diagnostics(register.problems, {"risks/r.md": data})
+    (risk,) = register.risks  # the treatment keys are warnings only: the risk stays
+    site = generate_site(register, SiteLayout())
+    index = to_html(site, "risk-register/index.md")
+    assert unsafe_markup(index) == []
+    page = to_html(site, "risk-register/RSK-1.md")
+    summary = re.search(r"<table data-risk-summary.*?</table>", page, re.DOTALL)
+    assert summary
+    assert unsafe_markup(summary.group(0), allowed=ALLOWED_TAGS) == []
+    rows = dict(html_tables(summary.group(0))[0])
+    if risk.treatment is not None:
+        assert rows["Treatment"] == shown(risk.treatment)
+    if risk.acceptance is not None and risk.acceptance.reason is not None:
+        assert rows["Acceptance"].endswith(shown(risk.acceptance.reason))
+    data_out = json.loads(dict(site.all_files())["risk-register/risks.json"])
+    assert data_out["risks"][0]["treatment"] == risk.treatment
+
+
+def test_hostile_treatment_keys_inject_nothing(record_property: Callable[[str, object], None]) -> None:
+    """Markup, control characters and YAML of any shape in treatment, acceptance and residual: no
+    crash, one-line diagnostics, the text shown as text on the risk page and the register page."""
+    counter = [0]
+    try:
+        _treatment_keys_inject_nothing(counter)
+    finally:
+        record_property("generated_cases", counter[0])
+
+
+@PROPERTY_SETTINGS
 @given(st.lists(st.one_of(bodies, body_snippet_lists), min_size=2, max_size=5))
 def _bodies_stay_inside_their_risk(counter: list[int], risk_bodies: list[str]) -> None:
     counter[0] += 1
