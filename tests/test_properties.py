@@ -896,7 +896,7 @@ def _treatment_keys_inject_nothing(
     try:
         model = model_from_settings(settings_)
     except ConfigError as error:  # a name listed twice (Accept in another case)
-        refused = error.format()
+        refused: str | None = error.format()
     else:
         refused = None
     if refused is not None:
