@@ -207,3 +207,21 @@ def test_appetite_by_category_matches_names_case_insensitively(tmp_path: Path) -
     }
     data = build(_project(tmp_path, risks)).data()["risks"]
     assert [(r["appetite"], r["above_appetite"]) for r in data] == [(4, True), (6, False)]
+
+
+def test_register_page_columns_setting(tmp_path: Path) -> None:
+    columns = ["ID", "Score", "band", "Treatment", "Residual", "Next review"]  # names match case-insensitively
+    page = build(_project(tmp_path, columns=columns)).page("risk-register/")
+    rows = table_with_header(page, "ID")
+    assert rows[0] == ["ID", "Score", "Band", "Treatment", "Residual", "Next review"]
+    # T-1: 9 in Urgent, Mitigate, residual 4; never reviewed, so due on the build date.
+    assert rows[1] == ["T-1", "9", "Urgent", "Mitigate", "4", "2026-03-01"]
+    # T-9 is closed: no next review.
+    assert rows[-1] == ["T-9", "9", "Urgent", "", "", ""]
+
+
+def test_an_unknown_register_column_is_a_configuration_error(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {"a.md": risk_file("A-1")}, {"columns": ["ID", "Residul"]})
+    checked = run_cli("check", cwd=root)
+    assert checked.returncode == 1
+    assert "config error in 'columns[1]': unknown column 'Residul'" in checked.stdout + checked.stderr

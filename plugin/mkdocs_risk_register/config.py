@@ -67,6 +67,8 @@ class RiskRegisterConfig(base.Config):
     treatments = c.Optional(Kind(list))
     appetite = c.Optional(Kind(dict))
     rank_by = OneOf(("current", "residual"), default=defaults.RANK_BY)
+    # The register page's table columns (docs/configuration.md#columns).
+    columns = c.Optional(Kind(list))
 
     def validate(self) -> tuple[base.ConfigErrors, base.ConfigWarnings]:
         failed, warnings = super().validate()
@@ -94,6 +96,7 @@ MODEL_KEYS = (
     "treatments",
     "appetite",
     "rank_by",
+    "columns",
 )
 
 

@@ -78,3 +78,7 @@ QUADRANTS = ("Mitigate Urgently", "Monitor Closely", "Accept / Monitor", "Mitiga
 # Treatment, residual risk and appetite (docs/treatment.md): ISO 27005's modify, retain, share, avoid.
 TREATMENTS = ("Mitigate", "Accept", "Transfer", "Avoid")
 RANK_BY = "current"
+
+# The register table's columns: the reference's ten (the register page's default), and the optional ones.
+REGISTER_COLUMNS = ("ID", "Risk", "Category", "Prob", "Impact", "Score", "Mitigation", "Contingency", "Owner", "Status")
+EXTRA_COLUMNS = ("Band", "Treatment", "Residual", "Next review")

@@ -97,6 +97,8 @@ class Model:
     appetite_max: int | None = None
     appetite_by_category: Mapping[str, int] = field(default_factory=dict)  # configured category name -> limit
     rank_by: RankBy = "current"
+    columns: tuple[str, ...] = defaults.REGISTER_COLUMNS
+    """The register page's table columns."""
 
     def appetite_for(self, category: str) -> int | None:
         """The highest score accepted without treatment in ``category``; None without an appetite."""
@@ -369,6 +371,25 @@ def _treatments(value: Any) -> tuple[str, ...]:
     return names
 
 
+def _columns(value: Any) -> tuple[str, ...]:
+    """The register page's columns, by name (case-insensitive), shown as the views name them."""
+    if value is None:
+        return defaults.REGISTER_COLUMNS
+    known = {name.casefold(): name for name in (*defaults.REGISTER_COLUMNS, *defaults.EXTRA_COLUMNS)}
+    if not isinstance(value, list) or not value:
+        raise ConfigError("columns", f"expected a non-empty list of column names ({', '.join(known.values())})")
+    columns = []
+    for index, raw in enumerate(value):
+        name = _text(raw, f"columns[{index}]")
+        if name.casefold() not in known:
+            raise ConfigError(
+                f"columns[{index}]", f"unknown column '{name}'; expected one of {', '.join(known.values())}"
+            )
+        columns.append(known[name.casefold()])
+    _unique_names(columns, "columns")
+    return tuple(columns)
+
+
 def _unique_names(names: Sequence[str], key: str) -> None:
     seen: set[str] = set()
     for index, name in enumerate(names):
@@ -523,6 +544,7 @@ def model_from_settings(settings: Mapping[str, Any]) -> Model:
         id_pattern=id_pattern,
         treatments=_treatments(settings.get("treatments")),
         rank_by=rank_by,
+        columns=_columns(settings.get("columns")),
     )
     # Every cell of the matrix, whatever the scoring: the bands are checked against these.
     cells = [model.score(p, i) for p in probability.levels for i in impact.levels]

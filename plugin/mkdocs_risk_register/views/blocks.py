@@ -42,6 +42,7 @@ from typing import Any
 
 from markdown.util import AtomicString
 
+from .. import defaults
 from ..model import top_risks
 from ..naming import natural_key
 from ..register import Register
@@ -57,8 +58,8 @@ BODY_TAG = "risk-register-body"
 
 VIEW_KINDS = ("risk-table", "risk-matrix", "risk-top", "risk-schedule", "risk-card")
 
-REGISTER_COLUMNS = ("ID", "Risk", "Category", "Prob", "Impact", "Score", "Mitigation", "Contingency", "Owner", "Status")
-EXTRA_COLUMNS = ("Band", "Treatment", "Residual", "Next review")
+REGISTER_COLUMNS = defaults.REGISTER_COLUMNS
+EXTRA_COLUMNS = defaults.EXTRA_COLUMNS
 SCHEDULE_COLUMNS = ("ID", "Risk", "Band", "Last reviewed", "Next review", "Overdue")
 NO_MATCH = "No risk matches this view."
 
@@ -300,7 +301,11 @@ COLUMNS: dict[str, Column] = {
         Column("Status", _text_cell(lambda r: r.status.name), lambda r, reg: r.status.name.casefold()),
         Column("Band", _text_cell(lambda r: r.band.name), lambda r, reg: -reg.model.bands.index(r.band)),
         Column("Treatment", _text_cell(lambda r: treatment_of(r) or ""), lambda r, reg: treatment_of(r) or ""),
-        Column("Residual", _text_cell(_residual), lambda r, reg: _residual(r)),
+        Column(
+            "Residual",
+            _text_cell(_residual),
+            lambda r, reg: (r.residual_score is None, r.residual_score or 0),  # by value, risks without last
+        ),
         Column(
             "Next review",
             _text_cell(lambda r: _date(r.next_review)),

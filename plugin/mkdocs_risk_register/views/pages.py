@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from .. import defaults
 from ..diagnostics import Diagnostic
 from ..model import Model, top_risks
 from ..register import Register
@@ -123,13 +124,20 @@ def register_page(register: Register, layout: SiteLayout, chart_html: str) -> st
         scoring_guide(register.model),
         treatment_summary(register),
         "## Register",
-        view("risk-table") if register.risks else "No risks yet.",
+        _register_table(register) if register.risks else "No risks yet.",
     ]
     # Ten columns want the page's whole width: Material (and Zensical) hide their sidebars on request.
     return WIDE_PAGE + "\n\n".join(s for s in sections if s) + "\n"
 
 
 WIDE_PAGE = "---\nhide:\n  - navigation\n  - toc\n---\n\n"
+
+
+def _register_table(register: Register) -> str:
+    columns = register.model.columns
+    if columns == defaults.REGISTER_COLUMNS:
+        return view("risk-table")
+    return view("risk-table", options=f"    columns: [{', '.join(columns)}]")  # names of the views' own columns
 
 
 def top_page(register: Register, layout: SiteLayout) -> str:
