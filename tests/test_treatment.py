@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 
-from tests.cli_helpers import run_cli
+from tests.cli_helpers import commit_all, init_repo, run_cli
 from tests.helpers import build, risk_file, table_with_header, write_project
+from tests.test_cli_diff import diff_json
 
 APPETITE = {"appetite": {"max_score": 6, "by_category": {"Security": 4}}}
 ACCEPTED_TO_BUILD_DATE = {"by": "CISO", "date": "2026-01-10", "expires": "2026-03-01", "reason": "Vendor fix due"}
@@ -225,3 +226,51 @@ def test_an_unknown_register_column_is_a_configuration_error(tmp_path: Path) -> 
     checked = run_cli("check", cwd=root)
     assert checked.returncode == 1
     assert "config error in 'columns[1]': unknown column 'Residul'" in checked.stdout + checked.stderr
+
+
+def test_diff_reports_treatment_changes_and_flags_acceptances(tmp_path: Path) -> None:
+    init_repo(tmp_path)
+    accepted = {"by": "CISO", "date": "2026-01-10", "expires": "2026-04-01"}
+    write_project(
+        tmp_path,
+        {
+            # Medium/Medium = 6, accepted on 2026-01-10.
+            "a.md": risk_file("A-1", probability="Medium", impact="Medium", treatment="Accept", acceptance=accepted),
+            "b.md": risk_file("A-2", treatment="Accept", acceptance=accepted),
+            "c.md": risk_file("A-3", treatment="Mitigate"),
+        },
+    )
+    commit_all(tmp_path, "accepted", tag="before")
+    write_project(
+        tmp_path,
+        {
+            # Medium/High = 8 under the same acceptance: accepted at 6, now 8.
+            "a.md": risk_file("A-1", probability="Medium", impact="High", treatment="Accept", acceptance=accepted),
+            # The same acceptance, its expiry moved from 2026-04-01 to 2026-12-31.
+            "b.md": risk_file("A-2", treatment="Accept", acceptance={**accepted, "expires": "2026-12-31"}),
+            # A residual level Low/High = 7 and a target date added.
+            "c.md": risk_file(
+                "A-3", treatment="Mitigate", residual={"probability": "Low", "impact": "High"}, target_date="2026-05-01"
+            ),
+        },
+    )
+    commit_all(tmp_path, "changed", tag="after")
+    data = diff_json(tmp_path, "before", "after")
+    assert data["treatment_changes"] == ["A-2", "A-3"]
+    assert data["modified"][2]["changes"]["residual"] == {"old": None, "new": "7 (Low probability, High impact)"}
+    assert data["modified"][2]["changes"]["target_date"] == {"old": None, "new": "2026-05-01"}
+    assert data["modified"][1]["changes"]["acceptance"] == {
+        "old": "by CISO on 2026-01-10 until 2026-04-01",
+        "new": "by CISO on 2026-01-10 until 2026-12-31",
+    }
+    assert data["acceptances_to_review"] == [
+        {"id": "A-1", "why": ["accepted at 6 on 2026-01-10, now 8: the acceptance was for a lower score"]},
+        {
+            "id": "A-2",
+            "why": ["acceptance expiry pushed out from 2026-04-01 to 2026-12-31 without a new acceptance date"],
+        },
+    ]
+    markdown = run_cli("diff", "before", "after", cwd=tmp_path).stdout
+    assert "#### Treatment changes" in markdown and "#### Acceptances to review" in markdown
+    shown_text = markdown.replace("<!-- -->", "").replace("\\", "")  # as GitHub shows the escaped text
+    assert "| A-1 | A risk | accepted at 6 on 2026-01-10, now 8: the acceptance was for a lower score |" in shown_text

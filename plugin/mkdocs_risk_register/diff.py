@@ -22,6 +22,26 @@ from .views.text import one_line
 
 Value = str | int | None
 
+
+def _residual_text(risk: Risk) -> str | None:
+    residual = risk.residual
+    if residual is None:
+        return None
+    return f"{residual.score} ({residual.probability.name} probability, {residual.impact.name} impact)"
+
+
+def _acceptance_text(risk: Risk) -> str | None:
+    acceptance = risk.acceptance
+    if acceptance is None:
+        return None
+    parts = [f"by {acceptance.by}" if acceptance.by else "by nobody named"]
+    if acceptance.date:
+        parts.append(f"on {acceptance.date.isoformat()}")
+    if acceptance.expires:
+        parts.append(f"until {acceptance.expires.isoformat()}")
+    return " ".join(parts)
+
+
 # Compared fields, in the order they are reported, and how each reads as a value.
 FIELDS: tuple[tuple[str, Callable[[Risk], Value]], ...] = (
     ("score", lambda r: r.score),
@@ -39,8 +59,13 @@ FIELDS: tuple[tuple[str, Callable[[Risk], Value]], ...] = (
     ("related", lambda r: ", ".join(r.related) or None),
     ("body", lambda r: r.body.strip()),
     ("source", lambda r: r.source),
+    ("treatment", lambda r: r.treatment),
+    ("residual", _residual_text),
+    ("target_date", lambda r: r.target_date.isoformat() if r.target_date else None),
+    ("acceptance", _acceptance_text),
 )
 ASSESSMENT = ("score", "band", "probability", "impact")
+TREATMENT = ("treatment", "residual", "target_date", "acceptance")
 # Long text: a reader is told it changed, the comment does not repeat it.
 TEXT_ONLY = frozenset({"body"})
 
@@ -64,6 +89,36 @@ class RiskChange:
 
     def changed(self, *names: str) -> bool:
         return any(change.name in names for change in self.fields)
+
+    @property
+    def flags(self) -> list[str]:
+        """What a reviewer of an accepted risk must look at: a score up since it was accepted, an expiry pushed out."""
+        found = []
+        before, after = self.base.acceptance, self.head.acceptance
+        if (
+            before is not None
+            and after is not None
+            and after.date is not None
+            and after.date == before.date  # the same acceptance, not renewed in this change
+            and self.head.score > self.base.score
+        ):
+            found.append(
+                f"accepted at {self.base.score} on {after.date.isoformat()}, now {self.head.score}: "
+                "the acceptance was for a lower score"
+            )
+        if (
+            before is not None
+            and after is not None
+            and before.expires is not None
+            and after.expires is not None
+            and after.expires > before.expires
+        ):
+            renewed = "" if after.date != before.date else " without a new acceptance date"
+            found.append(
+                f"acceptance expiry pushed out from {before.expires.isoformat()} to {after.expires.isoformat()}"
+                + renewed
+            )
+        return found
 
 
 @dataclass(frozen=True)
@@ -125,8 +180,16 @@ class RegisterDiff:
         return self._with("source")
 
     @property
+    def treatment_changes(self) -> list[RiskChange]:
+        return self._with(*TREATMENT)
+
+    @property
+    def flagged(self) -> list[RiskChange]:
+        return [change for change in self.changes if change.flags]
+
+    @property
     def other_edits(self) -> list[RiskChange]:
-        shown = {*ASSESSMENT, "status", "owner", "source"}
+        shown = {*ASSESSMENT, *TREATMENT, "status", "owner", "source"}
         return [c for c in self.changes if any(f.name not in shown for f in c.fields)]
 
     @property
@@ -295,6 +358,10 @@ def summary_line(diff: RegisterDiff) -> str:
     for number, singular in ((len(diff.status_changes), "status change"), (len(diff.owner_changes), "owner change")):
         if number:
             parts.append(_count(number, singular))
+    if diff.treatment_changes:
+        parts.append(_count(len(diff.treatment_changes), "treatment change"))
+    if diff.flagged:
+        parts.append(_count(len(diff.flagged), "acceptance to review", "acceptances to review"))
     if diff.moved:
         parts.append(f"{len(diff.moved)} moved")
     if diff.entered_top or diff.left_top:
@@ -376,6 +443,28 @@ def to_markdown(diff: RegisterDiff) -> str:
                 ["ID", "Risk", name.capitalize()],
                 [[literal(c.id), literal(c.head.title), _arrow(_find(c, name), None)] for c in items],
             )
+    if diff.treatment_changes:
+        out += ["#### Treatment changes", ""]
+        out += _table(
+            ["ID", "Risk", "Treatment", "Residual", "Target date", "Acceptance"],
+            [
+                [
+                    literal(c.id),
+                    literal(c.head.title),
+                    *(_arrow(_find(c, name), read(c.head)) for name, read in FIELDS if name in TREATMENT),
+                ]
+                for c in diff.treatment_changes
+            ],
+        )
+    if diff.flagged:
+        out += ["#### Acceptances to review", ""]
+        out += _table(
+            ["ID", "Risk", "Why"],
+            [
+                [literal(c.id), literal(c.head.title), "; ".join(literal(flag) for flag in c.flags)]
+                for c in diff.flagged
+            ],
+        )
     if diff.entered_top or diff.left_top:
         heading = f"Top {diff.top_head}" if diff.top_base == diff.top_head else f"Top {diff.top_base} → {diff.top_head}"
         out += [f"#### {heading}", ""]
@@ -411,7 +500,7 @@ def to_markdown(diff: RegisterDiff) -> str:
         for c in diff.other_edits:
             described = []
             for f in c.fields:
-                if f.name in {*ASSESSMENT, "status", "owner", "source"}:
+                if f.name in {*ASSESSMENT, *TREATMENT, "status", "owner", "source"}:
                     continue
                 if f.name in TEXT_ONLY or f.name in ("title", "mitigation", "contingency"):
                     described.append(f"{f.name} edited")
@@ -485,6 +574,8 @@ def to_data(diff: RegisterDiff) -> dict[str, Any]:
         "status_changes": [c.id for c in diff.status_changes],
         "owner_changes": [c.id for c in diff.owner_changes],
         "moved": [{"id": c.id, "from": c.base.source, "to": c.head.source} for c in diff.moved],
+        "treatment_changes": [c.id for c in diff.treatment_changes],
+        "acceptances_to_review": [{"id": c.id, "why": c.flags} for c in diff.flagged],
         "top": {
             "base_n": diff.top_base,
             "head_n": diff.top_head,
