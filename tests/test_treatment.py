@@ -11,13 +11,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.cli_helpers import commit_all, init_repo, run_cli
-from tests.helpers import build, risk_file, table_with_header, write_project
+from tests.helpers import REPO, build, risk_file, table_with_header, write_project
 from tests.test_cli_diff import diff_json
 
 APPETITE = {"appetite": {"max_score": 6, "by_category": {"Security": 4}}}
@@ -155,10 +156,11 @@ def test_register_page_treatment_summary(tmp_path: Path) -> None:
         ["(none)", "4"],
     ]
     text = re.sub(r"<[^>]+>", "", page)
-    # Above appetite with nothing within it: T-2 (8 > 4, no residual), T-3 (7 > 6), T-8 (9 > 6), by rank.
-    assert "Above appetite with no plan within it: 3" in text
+    # Above appetite with no plan: T-3 (7 > 6, acceptance expired) and T-8 (9 > 6), by rank; not T-2
+    # (8 > 4 but accepted to the build date), nor T-1 and T-7 (residual 4 and 1, within 6).
+    assert "Above appetite with no plan within it: 2" in text
     listed = re.findall(r"(T-\d): A risk \(score (\d), appetite (\d), no residual level\)", text)
-    assert listed == [("T-8", "9", "6"), ("T-2", "8", "4"), ("T-3", "7", "6")]
+    assert listed == [("T-8", "9", "6"), ("T-3", "7", "6")]
     # Expiring from 2026-03-01 to 2026-03-31: T-2's (2026-03-01); T-3's expired already.
     assert "Acceptances expiring by 2026-03-31: 1" in text
     assert "T-2: A risk (accepted by CISO, expires 2026-03-01)" in text
@@ -274,3 +276,42 @@ def test_diff_reports_treatment_changes_and_flags_acceptances(tmp_path: Path) ->
     assert "#### Treatment changes" in markdown and "#### Acceptances to review" in markdown
     shown_text = markdown.replace("<!-- -->", "").replace("\\", "")  # as GitHub shows the escaped text
     assert "| A-1 | A risk | accepted at 6 on 2026-01-10, now 8: the acceptance was for a lower score |" in shown_text
+
+
+def test_the_appetite_example_builds_clean_with_its_plans(tmp_path: Path) -> None:
+    """examples/appetite: 5x5, product scoring, appetite 8 (Security 4, Finance 12), on 2026-03-01."""
+    root = tmp_path / "appetite"
+    shutil.copytree(REPO / "examples" / "appetite", root)
+    built = build(root, strict=True)
+    assert built.returncode == 0, built.log
+    risks = {r["id"]: r for r in built.data()["risks"]}
+    # score = p x i: SEC-1 4x4=16 (appetite 4, residual Rare/Major 1x4=4: within), SEC-2 3x5=15
+    # (residual 1x1=1), OPS-1 2x5=10 (8; residual 2x3=6), OPS-2 3x3=9 (8; accepted to 08-15),
+    # OPS-3 3x4=12 (8; residual 1x4=4), FIN-1 4x2=8 (Finance 12: within).
+    expected = {
+        "SEC-1": (16, 4, True, 4),
+        "SEC-2": (15, 4, True, 1),
+        "OPS-1": (10, 8, True, 6),
+        "OPS-2": (9, 8, True, None),
+        "OPS-3": (12, 8, True, 4),
+        "FIN-1": (8, 12, False, None),
+    }
+    assert {
+        i: (r["score"], r["appetite"], r["above_appetite"], r["residual_score"]) for i, r in risks.items()
+    } == expected
+    page = built.page("risk-register/")
+    assert table_with_header(page, "Treatment")[1:] == [
+        ["Mitigate", "2"],
+        ["Accept", "2"],
+        ["Transfer", "1"],
+        ["Avoid", "1"],
+        ["(none)", "0"],
+    ]
+    text = re.sub(r"<[^>]+>", "", page)
+    assert "Above appetite with no plan within it: none" in text
+    # FIN-1's acceptance ends 2026-03-20, within 30 days of 2026-03-01; OPS-2's (08-15) does not.
+    assert "Acceptances expiring by 2026-03-31: 1" in text
+    assert "FIN-1: Currency swings raise the hosting bill (accepted by CFO, expires 2026-03-20)" in text
+    assert table_with_header(page, "ID")[0] == [
+        "ID", "Risk", "Category", "Score", "Band", "Treatment", "Residual", "Owner", "Status", "Next review"
+    ]  # fmt: skip

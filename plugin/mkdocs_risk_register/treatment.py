@@ -216,6 +216,13 @@ def read_treatment(check: _Checker, score: int) -> TreatmentFields:
     return TreatmentFields(treatment, residual, target_date, acceptance, lines)
 
 
+def has_plan(risk: Risk, build_date: dt.date) -> bool:
+    """A residual level within the risk's appetite, or an acceptance (by someone) that has not expired."""
+    within = risk.residual is not None and risk.appetite is not None and risk.residual.score <= risk.appetite
+    acceptance = risk.acceptance
+    return within or (acceptance is not None and acceptance.by is not None and not acceptance.expired(build_date))
+
+
 def dated_problems(risk: Risk, build_date: dt.date) -> list[Diagnostic]:
     """The rules that depend on the build date: acceptance-expired, above-appetite, target-missed.
 
@@ -238,20 +245,17 @@ def dated_problems(risk: Risk, build_date: dt.date) -> list[Diagnostic]:
                 "acceptance-expired",
             )
         )
-    if risk.above_appetite and risk.appetite is not None:
-        within = risk.residual is not None and risk.residual.score <= risk.appetite
-        accepted = acceptance is not None and acceptance.by is not None and not expired
-        if not within and not accepted:
-            problems.append(
-                Diagnostic(
-                    risk.source,
-                    risk.line_of("treatment", "residual", "impact"),
-                    "warning",
-                    f"score {risk.score} is above the appetite of {risk.appetite} for {brief(risk.category)}, "
-                    "with no residual level within it and no unexpired acceptance",
-                    "above-appetite",
-                )
+    if risk.above_appetite and not has_plan(risk, build_date):
+        problems.append(
+            Diagnostic(
+                risk.source,
+                risk.line_of("treatment", "residual", "impact"),
+                "warning",
+                f"score {risk.score} is above the appetite of {risk.appetite} for {brief(risk.category)}, "
+                "with no residual level within it and no unexpired acceptance",
+                "above-appetite",
             )
+        )
     if (
         risk.target_date is not None
         and risk.target_date < build_date

@@ -7,6 +7,7 @@ import datetime as dt
 
 from ..register import Register
 from ..risk import Risk
+from ..treatment import has_plan
 from .export import uses_treatment
 from .html import table
 from .site import page_name
@@ -21,14 +22,9 @@ def _risk_item(risk: Risk, detail: str) -> str:
 
 
 def above_appetite_without_plan(register: Register) -> list[Risk]:
-    """Active risks above their appetite whose residual level is not within it either."""
-    return [
-        risk
-        for risk in register.ranked
-        if risk.above_appetite
-        and risk.appetite is not None
-        and (risk.residual is None or risk.residual.score > risk.appetite)
-    ]
+    """Active risks above their appetite with neither a residual level within it nor an unexpired acceptance
+    (the ``above-appetite`` rule's risks)."""
+    return [risk for risk in register.ranked if risk.above_appetite and not has_plan(risk, register.build_date)]
 
 
 def expiring_acceptances(register: Register) -> list[Risk]:
