@@ -96,10 +96,12 @@ def base_config(theme: str) -> dict[str, Any]:
     }
 
 
-def make_plugin_project(root: Path, count: int, theme: str, plugin_options: dict[str, Any]) -> None:
+def make_plugin_project(
+    root: Path, count: int, theme: str, plugin_options: dict[str, Any], *, treated: bool = False
+) -> None:
     (root / "docs").mkdir(parents=True)
     (root / "docs" / "index.md").write_text("# Home\n\nA benchmark register.\n", encoding="utf-8")
-    write_register(root / "risks", count)
+    write_register(root / "risks", count, treated=treated)
     config = base_config(theme)
     config["plugins"] = ["search", {"risk-register": plugin_options}]
     write_config(root / "mkdocs.yml", config)
@@ -193,10 +195,12 @@ def different_pages(site_a: Path, site_b: Path) -> list[str]:
     return [name for name in names if name != "search/search_index.json" and one.get(name) != two.get(name)]
 
 
-def bench(count: int, runs: int, theme: str, work: Path, plugin_options: dict[str, Any]) -> dict[str, Any]:
+def bench(
+    count: int, runs: int, theme: str, work: Path, plugin_options: dict[str, Any], *, treated: bool = False
+) -> dict[str, Any]:
     plugin_root, static_root = work / f"n{count}" / "plugin", work / f"n{count}" / "static"
     shutil.rmtree(work / f"n{count}", ignore_errors=True)
-    make_plugin_project(plugin_root, count, theme, plugin_options)
+    make_plugin_project(plugin_root, count, theme, plugin_options, treated=treated)
     pages = make_static_project(plugin_root, static_root, theme)
     results = {"plugin": Runs(), "static": Runs()}
     log = work / f"n{count}" / "build.log"
@@ -284,6 +288,9 @@ def main() -> None:
         metavar="KEY=YAML",
         help="a plugin option for both builds, e.g. nav_risk_pages=0 (repeatable)",
     )
+    parser.add_argument(
+        "--treated", action="store_true", help="every risk with a treatment and a residual level (docs/treatment.md)"
+    )
     args = parser.parse_args()
 
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
@@ -293,7 +300,7 @@ def main() -> None:
     rows = []
     for count in args.sizes:
         runs = args.runs_large if args.runs_large and count >= 10_000 else args.runs
-        rows.append(bench(count, runs, args.theme, work, options))
+        rows.append(bench(count, runs, args.theme, work, options, treated=args.treated))
     print(
         f"theme {args.theme}; plugin options {options or 'default'}; {os.cpu_count()} CPUs; "
         f"load average at the end {os.getloadavg()[0]:.2f}"

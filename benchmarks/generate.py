@@ -169,19 +169,45 @@ def front_matter(rng: random.Random, number: int, count: int) -> dict[str, Any]:
     return front
 
 
-def risk(number: int, count: int, seed: int = 1) -> tuple[str, str]:
-    """(category, file text) of risk ``number``."""
+TREATMENTS = ("Mitigate", "Mitigate", "Mitigate", "Transfer", "Avoid", "Accept")
+
+
+def treatment(rng: random.Random, front: dict[str, Any]) -> dict[str, Any]:
+    """Treatment keys for a risk: a residual level no higher than the current one, a target date after
+    the benchmarks' build date (2026-03-01), an acceptance for accepted risks (docs/treatment.md)."""
+    chosen = rng.choice(TREATMENTS)
+    keys: dict[str, Any] = {"treatment": chosen}
+    if chosen == "Accept":
+        keys["acceptance"] = {
+            "by": rng.choice(TEAMS),
+            "date": dt.date(2026, 1, 1) + dt.timedelta(days=rng.randint(0, 58)),
+            "expires": dt.date(2026, 6, 1) + dt.timedelta(days=rng.randint(0, 180)),
+            "reason": _sentence(rng, 8, 0.1),
+        }
+    else:
+        keys["residual"] = {
+            "probability": LEVELS[rng.randint(0, LEVELS.index(front["probability"]))],
+            "impact": LEVELS[rng.randint(0, LEVELS.index(front["impact"]))],
+        }
+        keys["target_date"] = dt.date(2026, 4, 1) + dt.timedelta(days=rng.randint(0, 270))
+    return keys
+
+
+def risk(number: int, count: int, seed: int = 1, *, treated: bool = False) -> tuple[str, str]:
+    """(category, file text) of risk ``number``; ``treated``: with treatment keys too."""
     rng = random.Random(f"{seed}-{number}")
     front = front_matter(rng, number, count)
+    if treated:  # from a generator of their own, so the rest of the risk is the same as without
+        front.update(treatment(random.Random(f"{seed}-{number}-treatment"), front))
     text = "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True) + "---\n\n" + body(rng)
     return front["category"], text
 
 
-def write_register(risks_dir: Path, count: int, seed: int = 1) -> list[Path]:
+def write_register(risks_dir: Path, count: int, seed: int = 1, *, treated: bool = False) -> list[Path]:
     """Write ``count`` risk files below ``risks_dir``, one subfolder per category as a large team might."""
     paths = []
     for number in range(1, count + 1):
-        category, text = risk(number, count, seed)
+        category, text = risk(number, count, seed, treated=treated)
         path = risks_dir / category.lower() / f"{risk_id(number, count)}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -194,8 +220,9 @@ def main() -> None:
     parser.add_argument("count", type=int)
     parser.add_argument("risks_dir", type=Path)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--treated", action="store_true", help="give every risk a treatment and residual level")
     args = parser.parse_args()
-    paths = write_register(args.risks_dir, args.count, args.seed)
+    paths = write_register(args.risks_dir, args.count, args.seed, treated=args.treated)
     print(f"wrote {len(paths)} risk files below {args.risks_dir}")
 
 
