@@ -309,9 +309,46 @@ def test_the_appetite_example_builds_clean_with_its_plans(tmp_path: Path) -> Non
     ]
     text = re.sub(r"<[^>]+>", "", page)
     assert "Above appetite with no plan within it: none" in text
+    # The picture in docs/treatment.md is this chart, as the build writes it.
+    drawn = (built.site / "risk-register" / "risk-matrix.svg").read_text(encoding="utf-8")
+    assert (REPO / "docs" / "images" / "treatment-matrix.svg").read_text(encoding="utf-8") == drawn
     # FIN-1's acceptance ends 2026-03-20, within 30 days of 2026-03-01; OPS-2's (08-15) does not.
     assert "Acceptances expiring by 2026-03-31: 1" in text
     assert "FIN-1: Currency swings raise the hosting bill (accepted by CFO, expires 2026-03-20)" in text
     assert table_with_header(page, "ID")[0] == [
         "ID", "Risk", "Category", "Score", "Band", "Treatment", "Residual", "Owner", "Status", "Next review"
     ]  # fmt: skip
+
+
+def _svg_of(page: str) -> str:
+    match = re.search(r"<svg .*?</svg>", page, re.DOTALL)
+    assert match, "no SVG chart on the page"
+    return match.group(0)
+
+
+def test_matrix_draws_the_appetite_and_arrows_to_residual_cells(tmp_path: Path) -> None:
+    root = tmp_path / "appetite"
+    shutil.copytree(REPO / "examples" / "appetite", root)
+    svg = _svg_of(build(root).page("risk-register/"))
+    # Cells above 8 on the 5x5 product scale: p=2: i=5; p=3 and p=4: i=3,4,5; p=5: i=2..5: 1+3+3+4 = 11.
+    appetite = re.search(r'<g class="risk-matrix-appetite" data-appetite="8">(.*?)</g>', svg, re.DOTALL)
+    assert appetite and appetite.group(1).count("<rect ") == 11
+    # Arrows: SEC-1, SEC-2, OPS-1 and OPS-3 have a residual in another cell; OPS-2 and FIN-1 have none.
+    arrows = re.findall(r'class="risk-matrix-arrow" data-risk-id="([^"]+)"', svg)
+    assert sorted(arrows) == ["OPS-1", "OPS-3", "SEC-1", "SEC-2"]
+
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text(
+        config.replace("      top: 3\n", "      top: 3\n      matrix_arrows: false\n      matrix_appetite: false\n")
+    )
+    svg = _svg_of(build(root).page("risk-register/"))
+    assert "risk-matrix-arrow" not in svg and "risk-matrix-appetite" not in svg
+
+
+def test_sixty_arrows_end_apart(tmp_path: Path) -> None:
+    # 60 risks at High/High, each with the residual Low/Low: 60 arrows into one cell, each ending elsewhere.
+    risks = {f"r{n}.md": risk_file(f"R-{n}", residual={"probability": "Low", "impact": "Low"}) for n in range(1, 61)}
+    svg = _svg_of(build(write_project(tmp_path, risks)).page("risk-register/"))
+    ends = re.findall(r'class="risk-matrix-arrow".*?<polygon points="([^ ]+) ', svg)
+    assert len(ends) == 60
+    assert len(set(ends)) == 60

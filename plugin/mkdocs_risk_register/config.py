@@ -69,6 +69,9 @@ class RiskRegisterConfig(base.Config):
     rank_by = OneOf(("current", "residual"), default=defaults.RANK_BY)
     # The register page's table columns (docs/configuration.md#columns).
     columns = c.Optional(Kind(list))
+    # The SVG matrix: the appetite's boundary and arrows to residual cells (docs/treatment.md).
+    matrix_appetite = Kind(bool, default=True)
+    matrix_arrows = Kind(bool, default=True)
 
     def validate(self) -> tuple[base.ConfigErrors, base.ConfigWarnings]:
         failed, warnings = super().validate()
@@ -97,6 +100,8 @@ MODEL_KEYS = (
     "appetite",
     "rank_by",
     "columns",
+    "matrix_appetite",
+    "matrix_arrows",
 )
 
 

@@ -99,6 +99,10 @@ class Model:
     rank_by: RankBy = "current"
     columns: tuple[str, ...] = defaults.REGISTER_COLUMNS
     """The register page's table columns."""
+    matrix_appetite: bool = True
+    """The SVG matrix draws ``appetite.max_score`` as a boundary."""
+    matrix_arrows: bool = True
+    """The SVG matrix draws an arrow from each risk to its residual cell."""
 
     def appetite_for(self, category: str) -> int | None:
         """The highest score accepted without treatment in ``category``; None without an appetite."""
@@ -371,6 +375,15 @@ def _treatments(value: Any) -> tuple[str, ...]:
     return names
 
 
+def _flag(settings: Mapping[str, Any], key: str) -> bool:
+    value = settings.get(key, True)
+    if value is None:
+        return True
+    if not isinstance(value, bool):
+        raise ConfigError(key, "expected true or false")
+    return value
+
+
 def _columns(value: Any) -> tuple[str, ...]:
     """The register page's columns, by name (case-insensitive), shown as the views name them."""
     if value is None:
@@ -545,6 +558,8 @@ def model_from_settings(settings: Mapping[str, Any]) -> Model:
         treatments=_treatments(settings.get("treatments")),
         rank_by=rank_by,
         columns=_columns(settings.get("columns")),
+        matrix_appetite=_flag(settings, "matrix_appetite"),
+        matrix_arrows=_flag(settings, "matrix_arrows"),
     )
     # Every cell of the matrix, whatever the scoring: the bands are checked against these.
     cells = [model.score(p, i) for p in probability.levels for i in impact.levels]

@@ -483,7 +483,103 @@ def _svg(layout: MatrixLayout, drawing: str, description: str, standalone: bool,
 
 def _drawing(layout: MatrixLayout, href: Callable[[str], str], highlight: str | None) -> str:
     """Cells, axes, markers and legend: what an inline chart and its file share."""
-    return "\n".join([*_cells(layout, highlight), *_axes(layout), *_markers(layout, href, highlight), *_legend(layout)])
+    return "\n".join(
+        [
+            *_cells(layout, highlight),
+            *_appetite(layout),
+            *_axes(layout),
+            *_arrows(layout),
+            *_markers(layout, href, highlight),
+            *_legend(layout),
+        ]
+    )
+
+
+APPETITE_COLOR = "#6a1b9a"
+ARROW_HEAD = 7.0
+
+
+def _appetite(layout: MatrixLayout) -> list[str]:
+    """The appetite (``appetite.max_score``) as a boundary: a thick dashed line along every cell edge
+    between a cell above it and one within it, and the cells above it hatched (docs/treatment.md)."""
+    limit = layout.model.appetite_max
+    if limit is None or not layout.model.matrix_appetite:
+        return []
+    above = {(c.probability.value, c.impact.value): c.score > limit for c in layout.cells}
+    if not any(above.values()) or all(above.values()):
+        return []  # no boundary to draw
+    lines = [f'<g class="risk-matrix-appetite" data-appetite="{limit}">']
+    for cell in layout.cells:
+        key = (cell.probability.value, cell.impact.value)
+        if not above[key]:
+            continue
+        box = cell.box
+        lines.append(
+            f'<rect x="{_num(box.x)}" y="{_num(box.y)}" width="{_num(box.w)}" height="{_num(box.h)}" '
+            f'fill="{APPETITE_COLOR}" fill-opacity="0.08"/>'
+        )
+        p, i = key
+        # (neighbour, edge): left, right, below (lower impact), above (higher impact).
+        for neighbour, (x1, y1, x2, y2) in (
+            ((p - 1, i), (box.x, box.y, box.x, box.bottom)),
+            ((p + 1, i), (box.right, box.y, box.right, box.bottom)),
+            ((p, i - 1), (box.x, box.bottom, box.right, box.bottom)),
+            ((p, i + 1), (box.x, box.y, box.right, box.y)),
+        ):
+            if above.get(neighbour) is False:
+                lines.append(
+                    f'<line x1="{_num(x1)}" y1="{_num(y1)}" x2="{_num(x2)}" y2="{_num(y2)}" '
+                    f'stroke="{APPETITE_COLOR}" stroke-width="3" stroke-dasharray="8 4"/>'
+                )
+    lines.append(f"<title>Risk appetite: scores above {limit} are set apart</title></g>")
+    return lines
+
+
+def _arrows(layout: MatrixLayout) -> list[str]:
+    """An arrow from each drawn risk to the cell of its residual level (when that is another cell).
+
+    Arrows into one cell end at points spread across its middle, so that 60 of them stay apart."""
+    if not layout.model.matrix_arrows:
+        return []
+    cells = {(c.probability.value, c.impact.value): c for c in layout.cells}
+    into: dict[tuple[int, int], list[Marker]] = {}
+    for marker in layout.markers:
+        residual = marker.risk.residual
+        if residual is None:
+            continue
+        key = (residual.probability.value, residual.impact.value)
+        if key != (marker.risk.probability.value, marker.risk.impact.value) and key in cells:
+            into.setdefault(key, []).append(marker)
+    if not into:
+        return []
+    lines = ['<g class="risk-matrix-arrows" stroke="currentColor" fill="currentColor">']
+    for key, markers in sorted(into.items()):
+        box = cells[key].box
+        for index, marker in enumerate(markers):
+            x2 = box.x + box.w * (index + 1) / (len(markers) + 1)
+            y2 = box.y + box.h * (0.35 + 0.3 * ((index % 3) / 2))
+            lines.append(_arrow(marker, x2, y2))
+    lines.append("</g>")
+    return lines
+
+
+def _arrow(marker: Marker, x2: float, y2: float) -> str:
+    dx, dy = x2 - marker.cx, y2 - marker.cy
+    length = math.hypot(dx, dy) or 1.0
+    ux, uy = dx / length, dy / length
+    x1, y1 = marker.cx + ux * MARKER_R, marker.cy + uy * MARKER_R  # from the marker's edge
+    bx, by = x2 - ux * ARROW_HEAD, y2 - uy * ARROW_HEAD
+    left = (bx - uy * ARROW_HEAD / 2, by + ux * ARROW_HEAD / 2)
+    right = (bx + uy * ARROW_HEAD / 2, by - ux * ARROW_HEAD / 2)
+    residual = marker.risk.residual
+    title = f"{marker.risk.id}: residual {residual.score}" if residual is not None else marker.risk.id
+    return (
+        f'<g class="risk-matrix-arrow" data-risk-id="{escape(marker.risk.id)}"><title>{escape(title)}</title>'
+        f'<line x1="{_num(x1)}" y1="{_num(y1)}" x2="{_num(bx)}" y2="{_num(by)}" stroke-opacity="0.45" '
+        'stroke-width="1.2"/>'
+        f'<polygon points="{_num(x2)},{_num(y2)} {_num(left[0])},{_num(left[1])} {_num(right[0])},{_num(right[1])}" '
+        'fill-opacity="0.6" stroke="none"/></g>'
+    )
 
 
 def _svg_open(layout: MatrixLayout, standalone: bool, id_prefix: str) -> str:
