@@ -404,3 +404,24 @@ def test_check_reports_review_stale_as_the_build_does(story: Path) -> None:
     stale = [line for line in run.lines if line.endswith("[review-stale]")]
     assert len(stale) == 1 and stale[0].startswith("risks/RSK-1.md:9: warning: reviewed 2026-01-06, but commit ")
     assert run_cli("check", "--strict", cwd=story).returncode == 1
+
+
+def test_a_residual_score_gets_its_own_dashed_line(tmp_path: Path) -> None:
+    init_repo(tmp_path)
+    residual = {"probability": "Low", "impact": "Low"}
+    write_project(tmp_path, {"RSK-1.md": risk_file("RSK-1", residual=residual)})
+    commit_all(tmp_path, "first", date="2026-01-05" + DAY)
+    write(tmp_path, "RSK-1.md", risk_file("RSK-1", residual={"probability": "Medium", "impact": "Low"}))
+    commit_all(tmp_path, "worse residual", date="2026-01-20" + DAY)
+    result = build(tmp_path, strict=True)
+    assert result.returncode == 0, result.log
+    section = history_section(result.page("risk-register/RSK-1/"))
+    # Matrix, Low impact row [1, 4, 5]: residual Low/Low scores 1, Medium/Low 4; the score stays 9.
+    assert "Score of RSK-1 over time: 9 from 2026-01-05. Residual score: 1 from 2026-01-05, 4 from 2026-01-20." in (
+        section
+    )
+    assert 'stroke-dasharray="5 3"' in section and "<title>Residual score</title>" in section
+    assert [
+        (c["field"], c["from"], c["to"])
+        for c in json.loads((result.site / "risk-register/history.json").read_text("utf-8"))[1:]
+    ] == [("residual", 1, 4)]
