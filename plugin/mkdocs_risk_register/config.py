@@ -72,6 +72,8 @@ class RiskRegisterConfig(base.Config):
     # The SVG matrix: the appetite's boundary and arrows to residual cells (docs/treatment.md).
     matrix_appetite = Kind(bool, default=True)
     matrix_arrows = Kind(bool, default=True)
+    # Declared fields: extra front-matter keys with a type and a label (docs/fields.md).
+    fields = c.Optional(Kind(list))
 
     def validate(self) -> tuple[base.ConfigErrors, base.ConfigWarnings]:
         failed, warnings = super().validate()
@@ -102,6 +104,7 @@ MODEL_KEYS = (
     "columns",
     "matrix_appetite",
     "matrix_arrows",
+    "fields",
 )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .diagnostics import Diagnostic, printable
+from .fields import Field, value_text
 from .naming import natural_key
 from .register import Register
 from .risk import Risk
@@ -208,6 +209,16 @@ def _problem_key(problem: Diagnostic) -> tuple[str, str, str, str]:
     return (problem.path, problem.severity, problem.code, problem.message)
 
 
+def _declared_fields(base: Side, head: Side) -> list[tuple[str, Callable[[Risk], Value]]]:
+    """Declared fields (``fields:``) of either side, compared as text (a list joined by ', ')."""
+    names = [f.name for side in (head, base) if side.register for f in side.register.model.fields]
+
+    def reader(name: str) -> Callable[[Risk], Value]:
+        return lambda risk: value_text(risk.field(name)) or None
+
+    return [(name, reader(name)) for name in dict.fromkeys(names)]
+
+
 def compare(base: Side, head: Side) -> RegisterDiff:
     """Everything that differs between the two registers."""
     old = base.register.by_id if base.register else {}
@@ -215,10 +226,13 @@ def compare(base: Side, head: Side) -> RegisterDiff:
     added = tuple(new[i] for i in sorted(new.keys() - old.keys(), key=natural_key))
     removed = tuple(old[i] for i in sorted(old.keys() - new.keys(), key=natural_key))
     changes = []
+    declared = _declared_fields(base, head)
     for risk_id in sorted(old.keys() & new.keys(), key=natural_key):
         before, after = old[risk_id], new[risk_id]
         fields = tuple(
-            FieldChange(name, read(before), read(after)) for name, read in FIELDS if read(before) != read(after)
+            FieldChange(name, read(before), read(after))
+            for name, read in (*FIELDS, *declared)
+            if read(before) != read(after)
         )
         if fields:
             changes.append(RiskChange(before, after, fields))
@@ -551,6 +565,10 @@ def _move_data(move: TopMove) -> dict[str, Any]:
     return {"id": move.risk.id, "base_rank": move.base_rank, "head_rank": move.head_rank}
 
 
+def _fields(side: Side) -> tuple[Field, ...]:
+    return side.register.model.fields if side.register else ()
+
+
 def to_data(diff: RegisterDiff) -> dict[str, Any]:
     def changes(items: list[RiskChange]) -> list[dict[str, Any]]:
         return [
@@ -567,8 +585,8 @@ def to_data(diff: RegisterDiff) -> dict[str, Any]:
         "base": _side_data(diff.base),
         "head": _side_data(diff.head),
         "changed": diff.has_changes,
-        "added": [risk_to_dict(r) for r in diff.added],
-        "removed": [risk_to_dict(r) for r in diff.removed],
+        "added": [risk_to_dict(r, _fields(diff.head)) for r in diff.added],
+        "removed": [risk_to_dict(r, _fields(diff.base)) for r in diff.removed],
         "modified": changes(list(diff.changes)),
         "rescored": [c.id for c in diff.rescored],
         "status_changes": [c.id for c in diff.status_changes],

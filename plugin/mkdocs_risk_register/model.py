@@ -16,6 +16,7 @@ import yaml
 
 from . import defaults
 from .diagnostics import ConfigError
+from .fields import Field, fields_from_settings
 
 ScoringMethod = Literal["product", "sum", "matrix"]
 SCORING_METHODS: tuple[ScoringMethod, ...] = ("product", "sum", "matrix")
@@ -119,6 +120,8 @@ class Model:
     def find_treatment(self, name: str) -> str | None:
         folded = name.casefold()
         return next((t for t in self.treatments if t.casefold() == folded), None)
+    fields: tuple[Field, ...] = ()
+    """Declared fields (``fields:``), in the order declared."""
 
     def score(self, probability: Level, impact: Level) -> int:
         if self.scoring == "product":
@@ -156,7 +159,7 @@ class Model:
 
     def to_dict(self) -> dict[str, Any]:
         """The model as plain data, for risks.json."""
-        return {
+        data: dict[str, Any] = {
             "probability": [
                 {"name": lv.name, "value": lv.value, "description": lv.description} for lv in self.probability.levels
             ],
@@ -178,6 +181,11 @@ class Model:
             else None,
             "rank_by": self.rank_by,
         }
+        if self.fields:  # only when declared: a register without fields keeps its risks.json
+            data["fields"] = [
+                {"name": f.name, "type": f.type, "label": f.label, "required": f.required} for f in self.fields
+            ]
+        return data
 
 
 # --- building a model from settings -------------------------------------------------
@@ -560,6 +568,7 @@ def model_from_settings(settings: Mapping[str, Any]) -> Model:
         columns=_columns(settings.get("columns")),
         matrix_appetite=_flag(settings, "matrix_appetite"),
         matrix_arrows=_flag(settings, "matrix_arrows"),
+        fields=fields_from_settings(settings.get("fields")),
     )
     # Every cell of the matrix, whatever the scoring: the bands are checked against these.
     cells = [model.score(p, i) for p in probability.levels for i in impact.levels]

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from datetime import date
 
+from .fields import FieldValue
 from .model import Band, Level, Status
 
 
@@ -67,6 +68,8 @@ class Risk:
     """The score limit of the risk's category, or None without an appetite."""
     lines: tuple[tuple[str, int], ...] = ()
     """Lines of the treatment keys in the file, for the rules the register checks on the build date."""
+    # Declared fields (``fields:``) that the file gives a usable value, in the order declared.
+    fields: tuple[tuple[str, FieldValue], ...] = ()
 
     @property
     def active(self) -> bool:
@@ -88,6 +91,9 @@ class Risk:
         """The line of the first of ``keys`` the file writes; 1 when it writes none."""
         found = dict(self.lines)
         return next((found[key] for key in keys if key in found), 1)
+    def field(self, name: str) -> FieldValue | None:
+        """The value of a declared field, or None when the file does not give one."""
+        return next((value for key, value in self.fields if key == name), None)
 
     def scheduled(self, rank: int, next_review: date, overdue: bool) -> Risk:
         """A copy with the register's ranking and schedule set."""

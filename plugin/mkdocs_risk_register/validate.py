@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .diagnostics import Diagnostic, Severity, brief
+from .fields import EXPECTED, FieldValue, read_value
 from .loader import FrontMatterValue, ParsedFile
 from .model import Level, Model, Scale
 from .naming import did_you_mean, suggestion
@@ -182,17 +183,41 @@ def _declared_score(check: _Checker) -> int | None:
     return None
 
 
+def _declared_fields(check: _Checker) -> tuple[tuple[str, FieldValue], ...]:
+    """The declared fields' values; an empty one counts as not given (an error when required)."""
+    values: list[tuple[str, FieldValue]] = []
+    for declared in check.model.fields:
+        entry = check.file.fields.get(declared.name)
+        if entry is None or entry.value is None:
+            if declared.required:
+                what = "is missing" if entry is None else "is empty"
+                check.report(declared.name, "error", f"required key '{declared.name}' {what}", "missing-key")
+            continue
+        value = read_value(declared, entry.value, entry.source_text, entry.item_texts)
+        if value is None:
+            check.report(
+                declared.name,
+                "warning",
+                f"'{declared.name}' must be {EXPECTED[declared.type]}, got {brief_entry(entry)}; ignored",
+                "bad-type",
+            )
+            continue
+        values.append((declared.name, value))
+    return tuple(values)
+
+
 def validate(file: ParsedFile, model: Model) -> tuple[Risk | None, list[Diagnostic]]:
     """Check one parsed file against the model; a risk comes back only when no error was found."""
     check = _Checker(file, model)
+    declared = {f.name for f in model.fields}
     for key, entry in file.fields.items():
-        if key not in KNOWN_KEYS:
+        if key not in KNOWN_KEYS and key not in declared:
             check.problems.append(
                 Diagnostic(
                     file.path,
                     entry.line,
                     "warning",
-                    f"unknown key {brief(key)}; {suggestion(key, KNOWN_KEYS)}",
+                    f"unknown key {brief(key)}; {suggestion(key, (*KNOWN_KEYS, *declared))}",
                     "unknown-key",
                 )
             )
@@ -233,7 +258,8 @@ def validate(file: ParsedFile, model: Model) -> tuple[Risk | None, list[Diagnost
     chart = _chart(check)
     reviewed = _reviewed(check)
     related = _related(check)
-    declared = _declared_score(check)
+    declared_score = _declared_score(check)
+    fields = _declared_fields(check)
 
     if (
         check.has_errors
@@ -257,11 +283,11 @@ def validate(file: ParsedFile, model: Model) -> tuple[Risk | None, list[Diagnost
             "bad-date",
         )
         reviewed = None
-    if declared is not None and declared != score:
+    if declared_score is not None and declared_score != score:
         check.report(
             "score",
             "warning",
-            f"declared score {declared} differs from the computed score {score} "
+            f"declared score {declared_score} differs from the computed score {score} "
             f"({probability.name} probability, {impact.name} impact); update or remove 'score'",
             "score-mismatch",
         )
@@ -290,5 +316,6 @@ def validate(file: ParsedFile, model: Model) -> tuple[Risk | None, list[Diagnost
         acceptance=treated.acceptance,
         appetite=model.appetite_for(category),
         lines=treated.lines,
+        fields=fields,
     )
     return risk, check.problems

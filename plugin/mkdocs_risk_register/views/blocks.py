@@ -43,10 +43,12 @@ from typing import Any
 from markdown.util import AtomicString
 
 from .. import defaults
+from ..fields import Field
 from ..model import top_risks
 from ..naming import natural_key
 from ..register import Register
 from ..risk import Risk
+from . import field_cells
 from .inline import Relocate, append_inline, append_text, relocator
 from .mermaid import mermaid_block, quadrant_chart
 from .site import SiteLayout, page_name
@@ -128,9 +130,11 @@ class RiskFilter:
     min_score: int | None = None
     max_score: int | None = None
     active: bool | None = None
+    fields: tuple[tuple[Field, frozenset[str]], ...] = ()
+    """Declared fields (``fields:``) and the values (casefolded) each must have."""
 
     def matches(self, risk: Risk) -> bool:
-        return (
+        return all(field_cells.matches(risk, f, wanted) for f, wanted in self.fields) and (
             (self.category is None or risk.category.casefold() in self.category)
             and (self.status is None or risk.status.name.casefold() in self.status)
             and (self.owner is None or any(owner.casefold() in self.owner for owner in risk.owners))
@@ -173,7 +177,7 @@ def select(register: Register, options: ViewOptions) -> list[Risk]:
     risks = [risk for risk in register.risks if options.filter.matches(risk)]
     if options.sort:
         name = options.sort.lstrip("-")
-        column = COLUMNS.get(name.casefold())
+        column = column_for(name, register)
         if column is not None:
             risks.sort(key=lambda risk: column.key(risk, register), reverse=options.sort.startswith("-"))
     if options.limit is not None:
@@ -315,6 +319,21 @@ COLUMNS: dict[str, Column] = {
 }
 
 
+def column_for(name: str, register: Register) -> Column:
+    """A column by its name: the register's own, else a declared field (by label or name)."""
+    column = COLUMNS.get(name.casefold())
+    if column is not None:
+        return column
+    declared = field_cells.find_field(register.model.fields, name)
+    if declared is None:
+        raise KeyError(name)  # options.py checked the names
+    return Column(
+        declared.label,
+        lambda td, risk, page: field_cells.write_value(td, declared, risk.field(declared.name), page.relocate),
+        field_cells.sort_key(declared),
+    )
+
+
 def _row_attrs(risk: Risk, anchors: bool) -> dict[str, str]:
     # The row's data-* attributes feed the table's filters in the browser; data-score their order.
     attrs = {"id": f"risk-{page_name(risk.id)}"} if anchors else {}  # the register page's own table only
@@ -346,7 +365,7 @@ def risk_table(register: Register, options: ViewOptions, page: PageContext) -> e
     risks = select(register, options)
     if not risks:
         return _note(NO_MATCH)
-    columns = [COLUMNS[name.casefold()] for name in options.columns or REGISTER_COLUMNS]
+    columns = [column_for(name, register) for name in options.columns or REGISTER_COLUMNS]
     attrs = {"data-risk-register-table": ""}
     if options.columns:  # the styles of the full register table (its column widths) are not for this one
         attrs["data-columns"] = " ".join(column.name for column in columns)
@@ -492,6 +511,7 @@ def _card_rows(risk: Risk, register: Register, page: PageContext) -> list[tuple[
     rows.extend(_treatment_rows(risk, register.build_date))
     if risk.related:
         rows.append(("Related", lambda td: _related(td, risk.related, page)))
+    rows.extend(field_cells.field_rows(risk, register.model.fields, page.relocate))
     rows.append(("Source", lambda td: td.append(_el("code", risk.source))))
     return rows
 

@@ -8,6 +8,7 @@ import json
 from datetime import date
 from typing import Any
 
+from ..fields import Field, value_data, value_text
 from ..register import Register
 from ..risk import Risk
 from ..spreadsheet import formula_safe
@@ -79,8 +80,9 @@ def _treatment_cells(risk: Risk) -> list[str | int]:
     ]
 
 
-def risk_to_dict(risk: Risk) -> dict[str, Any]:
-    """A risk's front-matter fields (as configured names) plus its computed values."""
+def risk_to_dict(risk: Risk, fields: tuple[Field, ...] = ()) -> dict[str, Any]:
+    """A risk's front-matter fields (as configured names) plus its computed values; then the
+    declared ``fields`` under their names (null when the file gives no usable value)."""
     return {
         "id": risk.id,
         "title": risk.title,
@@ -103,6 +105,7 @@ def risk_to_dict(risk: Risk) -> dict[str, Any]:
         "source": risk.source,
         "last_changed": risk.last_changed.isoformat() if risk.last_changed else None,
         **treatment_to_dict(risk),
+        **{f.name: value_data(risk.field(f.name)) for f in fields},
     }
 
 
@@ -110,7 +113,7 @@ def register_to_data(register: Register) -> dict[str, Any]:
     return {
         "build_date": register.build_date.isoformat(),
         "model": register.model.to_dict(),
-        "risks": [risk_to_dict(risk) for risk in register.risks],
+        "risks": [risk_to_dict(risk, register.model.fields) for risk in register.risks],
         "left_out": list(register.left_out),
         "problems": [problem.to_dict() for problem in register.problems],
     }
@@ -132,6 +135,12 @@ def _cell(value: str | int) -> str | int:
     return formula_safe(value)
 
 
+def _field_cell(value: Any) -> str | int:
+    if isinstance(value, float):
+        return value_text(value)
+    return value if isinstance(value, int) and not isinstance(value, bool) else value_text(value)
+
+
 def register_to_csv(register: Register) -> str:
     """The register table, one row a risk; values as written in the risk files.
 
@@ -140,7 +149,8 @@ def register_to_csv(register: Register) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     treated = uses_treatment(register)
-    writer.writerow(CSV_COLUMNS + (TREATMENT_COLUMNS if treated else ()))
+    fields = register.model.fields
+    writer.writerow((*CSV_COLUMNS, *(TREATMENT_COLUMNS if treated else ()), *(f.label for f in fields)))
     for risk in register.risks:
         values: list[str | int] = [
             risk.id,
@@ -160,5 +170,7 @@ def register_to_csv(register: Register) -> str:
         ]
         if treated:
             values.extend(_treatment_cells(risk))
+        # Declared fields last, by label (docs/fields.md).
+        values.extend(_field_cell(risk.field(f.name)) for f in fields)
         writer.writerow(_cell(value) for value in values)
     return buffer.getvalue()

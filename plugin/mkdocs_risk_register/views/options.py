@@ -11,9 +11,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..diagnostics import brief
+from ..fields import Field
 from ..naming import suggestion
 from ..register import Register
 from .blocks import COLUMNS, EXTRA_COLUMNS, REGISTER_COLUMNS, RiskFilter, ViewOptions, treatment_of
+from .field_cells import find_field
 
 DEFAULT_TREATMENTS = ("Mitigate", "Accept", "Transfer", "Avoid")
 
@@ -80,7 +82,7 @@ def parse_options(
         raise ViewError(f"{kind} takes no argument after '|' (got {brief(argument)})")
     columns = None
     if "columns" in raw:
-        columns = tuple(_column(name) for name in _names(raw["columns"], "columns"))
+        columns = tuple(_column(name, register) for name in _names(raw["columns"], "columns"))
         if not columns:
             raise ViewError("'columns' lists no column")
     sort = None
@@ -88,7 +90,7 @@ def parse_options(
         if not isinstance(raw["sort"], str):
             raise ViewError(f"'sort' must be a column name, got {brief(raw['sort'])}")
         descending = raw["sort"].strip().startswith("-")
-        sort = ("-" if descending else "") + _column(raw["sort"].strip().lstrip("-").strip())
+        sort = ("-" if descending else "") + _column(raw["sort"].strip().lstrip("-").strip(), register)
     return ViewOptions(
         filter=parse_filter(raw.get("filter"), register),
         columns=columns,
@@ -108,9 +110,16 @@ def parse_filter(raw: Any, register: Register) -> RiskFilter:
     if not isinstance(raw, Mapping):
         raise ViewError(f"'filter' must be a mapping such as {{status: Open}}, got {brief(raw)}")
     values: dict[str, Any] = {}
+    fields: list[tuple[Field, frozenset[str]]] = []
     for key, value in raw.items():
+        declared = find_field(register.model.fields, str(key)) if key not in FILTER_KEYS else None
+        if declared is not None:
+            # A declared field: its value (or one of its items) as written, matched with casefold.
+            fields.append((declared, frozenset(name.casefold() for name in _names(value, f"filter {key}"))))
+            continue
         if key not in FILTER_KEYS:
-            raise ViewError(f"unknown filter key '{key}'; {suggestion(str(key), FILTER_KEYS)}")
+            known = (*FILTER_KEYS, *(f.name for f in register.model.fields))
+            raise ViewError(f"unknown filter key '{key}'; {suggestion(str(key), known)}")
         if key in _NAME_KEYS:
             values[key] = frozenset(_known(name, key, register).casefold() for name in _names(value, f"filter {key}"))
         elif key == "active":
@@ -121,7 +130,7 @@ def parse_filter(raw: Any, register: Register) -> RiskFilter:
             if isinstance(value, bool) or not isinstance(value, int):
                 raise ViewError(f"filter '{key}' must be a whole number, got {brief(value)}")
             values[key] = value
-    return RiskFilter(**values)
+    return RiskFilter(**values, fields=tuple(fields))
 
 
 def _names(value: Any, what: str) -> list[str]:
@@ -154,11 +163,15 @@ def _find_id(risk_id: str, register: Register) -> str:
     raise ViewError(f"risk-card: no risk has the id '{risk_id}'; {suggestion(risk_id, list(register.by_id))}")
 
 
-def _column(name: str) -> str:
+def _column(name: str, register: Register) -> str:
     column = COLUMNS.get(name.casefold())
-    if column is None:
-        raise ViewError(f"unknown column '{name}'; {suggestion(name, ALL_COLUMNS)}")
-    return column.name
+    if column is not None:
+        return column.name
+    declared = find_field(register.model.fields, name)
+    if declared is None:
+        known = (*ALL_COLUMNS, *(f.label for f in register.model.fields))
+        raise ViewError(f"unknown column '{name}'; {suggestion(name, known)}")
+    return declared.label
 
 
 def _count(raw: Mapping[str, Any], key: str) -> int | None:
