@@ -34,6 +34,7 @@ from .gitlog import HistoryReader
 from .gitsource import GitError, Repository, register_at, settings_at
 from .history import History, Unavailable, reviewed_line_on_disk, with_history
 from .importer import Importer, parse_mapping, write_planned
+from .issue_form import FormError, issue_form_yaml, read_issue
 from .loader import display_path
 from .register import Register, build_date_from_env, load_register
 from .scaffold import FIELDS, NewRiskError, create
@@ -134,6 +135,15 @@ def _add_everyday_commands(
         new.add_argument(
             f"--{name}", metavar=name[0].upper(), help=f"the risk's {name} (asked for on a terminal when left out)"
         )
+
+    form = commands.add_parser(
+        "issue-form", parents=[config_option], help="the GitHub issue form for proposing a risk, from the settings"
+    )
+    form.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    from_issue = commands.add_parser(
+        "from-issue", parents=[config_option], help="write a new risk file from an issue written with that form"
+    )
+    from_issue.add_argument("file", metavar="FILE", help="the issue's body (- reads standard input)")
 
     due = commands.add_parser("due", parents=[config_option], help="reviews that are overdue or due soon, by owner")
     due.add_argument(
@@ -482,6 +492,61 @@ def run_new(args: argparse.Namespace, stdout: TextIO) -> int:
     return OK
 
 
+def run_issue_form(args: argparse.Namespace, stdout: TextIO) -> int:
+    settings, problems = _settings_or_problems(args.config_file)
+    if settings is None:
+        for problem in problems:
+            print(problem.format(), file=sys.stderr)
+        return PROBLEMS
+    try:
+        text = issue_form_yaml(settings.model)
+    except FormError as error:
+        raise UsageError(f"issue-form: {error}") from None
+    _write(text, args.output, stdout)
+    return OK
+
+
+def run_from_issue(args: argparse.Namespace, stdout: TextIO) -> int:
+    """The issue's text is data only: read by the form's labels, checked, written by PyYAML (issue_form.py)."""
+    try:
+        raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+    except OSError as error:
+        raise UsageError(f"from-issue: cannot read {args.file}: {error.strerror or error}") from None
+    body = raw.decode("utf-8", errors="replace")
+    loaded = _usable_register(args.config_file)
+    if isinstance(loaded, int):
+        return loaded
+    settings, register = loaded
+    proposal = read_issue(body, settings.model)
+    if proposal.problems:
+        for reason in proposal.problems:
+            print(f"{PROG}: from-issue: {reason}", file=sys.stderr)
+        print(f"{PROG}: from-issue: nothing written", file=sys.stderr)
+        return PROBLEMS
+    ids = [*register.by_id, *(Path(path).stem for path in register.left_out)]
+    try:
+        created = create(
+            settings.risks_dir,
+            display_path(settings.risks_dir, settings.base_dir),
+            settings.model,
+            ids=ids,
+            fields=proposal.fields,
+            reviewed=build_date_from_env(),
+            extra=proposal.extra,
+            description=proposal.description,
+            refuse_warnings=True,  # a proposal with a value the build would ignore is sent back
+        )
+    except NewRiskError as error:
+        raise UsageError(f"from-issue: {error}") from None
+    if isinstance(created, list):
+        for diagnostic in created:
+            print(diagnostic.format(), file=sys.stderr)
+        print(f"{PROG}: from-issue: nothing written", file=sys.stderr)
+        return PROBLEMS
+    stdout.write(created.display_path + "\n")
+    return OK
+
+
 def _ask(missing: list[str], settings: Settings) -> dict[str, str]:
     """Ask for each missing field on the terminal (the questions go to stderr: stdout is the path)."""
     model = settings.model
@@ -631,6 +696,8 @@ COMMANDS = {
     "import": run_import,
     "new": run_new,
     "due": run_due,
+    "issue-form": run_issue_form,
+    "from-issue": run_from_issue,
 }
 
 

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -64,10 +65,22 @@ class NewRisk:
     risk_id: str
 
 
-def risk_text(risk_id: str, fields: Mapping[str, str], status: str, reviewed: dt.date) -> str:
+def risk_text(
+    risk_id: str,
+    fields: Mapping[str, str],
+    status: str,
+    reviewed: dt.date,
+    *,
+    extra: Mapping[str, Any] | None = None,
+    description: str = "",
+) -> str:
+    """The file's text; ``extra`` adds front-matter keys after the others (``from-issue``: mitigation,
+    declared fields), ``description`` the text of its Description section. Values are written by
+    PyYAML's safe dumper, so that each reads back as exactly that value."""
     front = {"id": risk_id, **{key: fields[key] for key in FIELDS}, "status": status, "reviewed": reviewed}
+    front.update(extra or {})
     dumped = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=10**6)
-    return f"---\n{dumped}---\n\n## Description\n\n"
+    return f"---\n{dumped}---\n\n## Description\n\n" + (f"{description}\n" if description else "")
 
 
 def create(
@@ -78,18 +91,22 @@ def create(
     ids: Iterable[str],
     fields: Mapping[str, str],
     reviewed: dt.date,
+    extra: Mapping[str, Any] | None = None,
+    description: str = "",
+    refuse_warnings: bool = False,
 ) -> NewRisk | list[Diagnostic]:
     """Write the risk file with O_EXCL: two ``new`` at once each get their own id, never one file.
 
-    Returns the diagnostics instead when the build would refuse the file (nothing is written).
+    Returns the diagnostics instead when the build would refuse the file (nothing is written);
+    with ``refuse_warnings``, also when it would warn of anything (a value ignored).
     """
     risk_id = next_id(ids, model.id_pattern)
     status = model.statuses[0].name
     for _ in range(_ATTEMPTS):
         display = f"{display_dir}/{risk_id}.md" if display_dir not in ("", ".") else f"{risk_id}.md"
-        text = risk_text(risk_id, fields, status, reviewed)
+        text = risk_text(risk_id, fields, status, reviewed, extra=extra, description=description)
         risk, problems = check_file(display, text.encode("utf-8"), model)
-        if risk is None or any(p.severity == "error" for p in problems):
+        if risk is None or any(p.severity == "error" or refuse_warnings for p in problems):
             return problems
         path = risks_dir / f"{risk_id}.md"
         try:
