@@ -251,3 +251,29 @@ def test_a_register_without_fields_keeps_its_data(tmp_path: Path) -> None:
     assert "fields" not in built.data()["model"]
     header = (built.site / "risk-register" / "risks.csv").read_text(encoding="utf-8").splitlines()[0]
     assert header.endswith(",Owner,Status")
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_fields_round_trip_through_export_and_import(tmp_path: Path, kind: str) -> None:
+    values: dict[str, Any] = {"identified": "2026-01-05", "controls": ["CC6.1", "A.8.2"], "cost": 12.5}
+    source = write_project(
+        tmp_path / "a", {"a.md": risk_file("R-1", runbook="https://example.com/r", **values)}, {"fields": FIELDS}
+    )
+    exported = run_cli("export", "--format", kind, "-o", str(tmp_path / f"register.{kind}"), cwd=source)
+    assert exported.returncode == 0, exported.stderr
+    if kind == "xlsx":
+        import openpyxl  # noqa: PLC0415 (an optional extra of the package; the dev install has it)
+
+        sheet = openpyxl.load_workbook(tmp_path / "register.xlsx")["Register"]
+        header = [cell.value for cell in sheet[1]]
+        # Declared fields last, typed: the date a date, the number a number.
+        assert header[-5:] == ["Identified", "Controls", "Expected cost", "Runbook", "clause"]
+        row = [cell.value for cell in sheet[2]]
+        assert (row[-5].isoformat()[:10], row[-4], row[-3]) == ("2026-01-05", "CC6.1, A.8.2", 12.5)
+    target = write_project(tmp_path / "b", {}, {"fields": FIELDS})
+    imported = run_cli("import", str(tmp_path / f"register.{kind}"), cwd=target)
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    assert "unknown-column" not in imported.stdout
+    risk = json.loads(run_cli("export", "--format", "json", cwd=target).stdout)["risks"][0]
+    assert {key: risk[key] for key in values} == values
+    assert (risk["runbook"], risk["clause"]) == ("https://example.com/r", None)

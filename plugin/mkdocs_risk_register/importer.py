@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostic, Severity, brief, printable
+from .fields import Field
 from .loader import is_risk_path, parse_front_matter, split_front_matter
 from .model import Model
 from .register import Register, check_file
@@ -163,13 +164,39 @@ def _chart(value: CellValue) -> Any:
         return _text(value)
 
 
-def _cell_value(key: str, value: CellValue) -> Any:
+def declared_columns(fields: Sequence[Field]) -> dict[str, str]:
+    """Columns of declared fields (``fields:``), by label and by name, and the keys they hold."""
+    columns = {_normal(f.name): f.name for f in fields}
+    columns.update({_normal(f.label): f.name for f in fields})
+    return columns
+
+
+def _declared_value(declared: Field, value: CellValue) -> Any:
+    """A declared field's cell, as risks.csv writes it: a list's items split as ``related``'s are."""
+    if declared.type == "date":
+        return _date(value)
+    if declared.type == "number" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return int(value) if isinstance(value, float) and value.is_integer() and abs(value) < 2**53 else value
+    text = _text(value).strip()
+    if declared.type == "number":
+        try:
+            return yaml.safe_load(text) if re.fullmatch(r"[+-]?[0-9]+(\.[0-9]+)?", text) else text
+        except yaml.YAMLError:
+            return text
+    if declared.type == "list":
+        return [item for item in _LIST_SPLIT.split(text) if item]
+    return text
+
+
+def _cell_value(key: str, value: CellValue, declared: Field | None = None) -> Any:
     if isinstance(value, Formula):
         raise CellProblem(
             f"the cell holds a formula ({brief(value.text)}), which import does not evaluate; "
             "copy the column and paste it as values",
             "formula-cell",
         )
+    if declared is not None:
+        return _declared_value(declared, value)
     if key == "reviewed":
         return _date(value)
     if key == "chart":
@@ -195,7 +222,9 @@ class RowResult:
         return any(severity == "error" for _, severity, _, _ in self.problems)
 
 
-def read_row(number: int, cells: tuple[CellValue, ...], header: Header) -> RowResult | None:
+def read_row(
+    number: int, cells: tuple[CellValue, ...], header: Header, fields: Mapping[str, Field] | None = None
+) -> RowResult | None:
     """A data row's fields, or None for a row that holds no risk (empty, or a heading merged across)."""
     present = [(i, c) for i, c in enumerate(cells) if c is not None and not (isinstance(c, str) and not c.strip())]
     if not present:
@@ -223,7 +252,7 @@ def read_row(number: int, cells: tuple[CellValue, ...], header: Header) -> RowRe
         ):
             continue
         try:
-            value = _cell_value(key, cells[index])
+            value = _cell_value(key, cells[index], (fields or {}).get(key))
         except CellProblem as problem:
             result.problems.append((index, "error", str(problem), problem.code))
             continue
@@ -339,6 +368,8 @@ class Importer:
 
     def run(self, sheets: list[Sheet], mapping: Mapping[str, str]) -> ImportResult:
         result = ImportResult()
+        # Declared fields' columns are the register's own too; --map still wins.
+        mapping = {**declared_columns(self.model.fields), **mapping}
         sheet, header, head = self._pick_sheet(sheets, mapping)
         result.sheet, result.header_row = sheet.name, header.row
         for index in header.ignored:
@@ -356,7 +387,7 @@ class Importer:
             )
         seen: dict[str, int] = {}
         for number, cells in self._data_rows(head, sheet.rows, header.row):
-            row = read_row(number, cells, header)
+            row = read_row(number, cells, header, {f.name: f for f in self.model.fields})
             if row is None:
                 continue
             result.rows += 1

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .fields import Field
 from .naming import natural_key
 from .register import Register
 from .risk import Risk
@@ -181,9 +182,17 @@ def _hex(color: str) -> str | None:
     return None
 
 
-def _typed(column: str, text: str) -> CellValue:
-    """A cell of risks.csv as the workbook's typed value: scores as numbers, dates as dates."""
+def _typed(column: str, text: str, declared: Field | None = None) -> CellValue:
+    """A cell of risks.csv as the workbook's typed value: scores as numbers, dates as dates
+    (a declared field's column by its type)."""
     value = restore(text)
+    if declared is not None and declared.type == "number" and value:
+        try:
+            return float(value) if any(ch in value for ch in ".eE") else int(value)
+        except ValueError:
+            return value
+    if declared is not None and declared.type == "date" and value:
+        return dt.date.fromisoformat(value)
     if column in NUMERIC_COLUMNS:
         try:
             return int(value)
@@ -258,12 +267,16 @@ def register_to_xlsx(register: Register) -> bytes:
         "Chart": lambda risk: ", ".join(f"{v:g}" for v in risk.chart) if risk.chart is not None else None,
         "Related": lambda risk: "\n".join(risk.related) or None,
     }
-    extras = {name: value for name, value in extras.items() if name not in csv_rows[0]}
-    header = [*csv_rows[0], *extras]
+    # Declared fields are risks.csv's last columns: they stay last, after the extras.
+    fields = register.model.fields
+    own = len(csv_rows[0]) - len(fields)
+    extras = {name: value for name, value in extras.items() if name not in csv_rows[0][:own]}
+    header = [*csv_rows[0][:own], *extras, *csv_rows[0][own:]]
     rows: list[list[CellValue]] = [
         [
-            *(_typed(name, text) for name, text in zip(csv_rows[0], cells, strict=True)),
+            *(_typed(name, text) for name, text in zip(csv_rows[0][:own], cells[:own], strict=True)),
             *(f(risk) for f in extras.values()),
+            *(_typed(f.label, text, f) for f, text in zip(fields, cells[own:], strict=True)),
         ]
         for risk, cells in zip(register.risks, csv_rows[1:], strict=True)
     ]
