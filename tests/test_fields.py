@@ -231,15 +231,18 @@ def test_an_unknown_column_or_filter_names_the_declared_fields(tmp_path: Path) -
 
 
 def test_diff_reports_changes_of_declared_fields(tmp_path: Path) -> None:
-    write_project(tmp_path, {"a.md": risk_file("R-1", controls=["CC6.1"], cost=10)}, {"fields": FIELDS})
+    write_project(tmp_path, {"a.md": risk_file("R-1", controls=["CC6.1"], cost=10)}, {"fields": FIELDS[:3]})
     init_repo(tmp_path)
     commit_all(tmp_path, "first")
+    # Declaring more fields is no change of the scoring model.
+    write_project(tmp_path, {}, {"fields": FIELDS})
     (tmp_path / "risks" / "a.md").write_text(risk_file("R-1", controls=["CC6.1", "A.8.2"], cost=10), encoding="utf-8")
     result = run_cli("diff", "HEAD", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     # Lists compare as their items joined by ", " (escaped for Markdown, as every diff value is).
     assert "| R\\-1 | A risk | controls: CC6\\.1 → CC6\\.1\\, A\\.8\\.2 |" in result.lines, result.stdout
     assert "cost" not in result.stdout.split("#### Other edits")[1]
+    assert "scoring model" not in result.stdout
     data = json.loads(run_cli("diff", "HEAD", "--format", "json", cwd=tmp_path).stdout)
     assert data["modified"][0]["changes"] == {"controls": {"old": "CC6.1", "new": "CC6.1, A.8.2"}}
 

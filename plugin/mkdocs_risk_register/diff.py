@@ -252,7 +252,12 @@ def compare(base: Side, head: Side) -> RegisterDiff:
     open_problems = tuple(p for p in _empty_problems(head.register) if _problem_key(p) in base_problems)
     fixed = tuple(p for p in _empty_problems(base.register) if _problem_key(p) not in head_problems)
 
-    models = [side.register.model.to_dict() for side in (base, head) if side.register is not None]
+    # The scoring model; declared fields are not part of it (their changes show per risk).
+    models = [
+        {key: value for key, value in side.register.model.to_dict().items() if key != "fields"}
+        for side in (base, head)
+        if side.register is not None
+    ]
     return RegisterDiff(
         base=base,
         head=head,
