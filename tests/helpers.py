@@ -70,6 +70,15 @@ TREATMENT_CODES = [
 EXTRA_CODES += TREATMENT_CODES
 
 
+def example_model() -> Any:
+    """The scoring model of the project's own mkdocs.yml (its declared fields included), as the build reads it."""
+    from mkdocs_risk_register.settings import load_settings  # noqa: PLC0415 (helpers import no package code at load)
+
+    settings = load_settings(REPO / "mkdocs.yml")
+    assert not isinstance(settings, list), settings
+    return settings.model
+
+
 def copy_example(root: Path) -> Path:
     """A copy of the project's own site: mkdocs.yml, docs/ and the example register in risks/."""
     for name in ("mkdocs.yml", "docs", "risks"):

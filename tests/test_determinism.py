@@ -15,11 +15,10 @@ from pathlib import Path
 import pytest
 
 from mkdocs_risk_register import loader
-from mkdocs_risk_register.model import model_from_settings
 from mkdocs_risk_register.register import load_register
 from mkdocs_risk_register.views.site import SiteLayout
 from mkdocs_risk_register.views.site_files import generate_site
-from tests.helpers import FIXED_EPOCH, REPO, Built, build
+from tests.helpers import FIXED_EPOCH, REPO, Built, build, example_model
 
 
 def copy_example(root: Path, *, reverse: bool = False) -> Path:
@@ -114,7 +113,7 @@ def test_listing_order_never_changes_the_output(seed: int, tmp_path: Path, monke
     # The same id twice: the file that comes first by path must be kept, whatever the listing.
     shutil.copy(risks / "RSK-003.md", risks / "more" / "RSK-003-copy.md")
     shutil.copy(risks / "RSK-004.md", risks / "A-first.md")
-    model = model_from_settings({})
+    model = example_model()  # the example's risks use its declared fields
     date = dt.date(2026, 3, 1)
 
     def generated() -> dict[str, str]:

@@ -253,7 +253,7 @@ def test_a_register_without_fields_keeps_its_data(tmp_path: Path) -> None:
     assert built.returncode == 0, built.log
     assert "fields" not in built.data()["model"]
     header = (built.site / "risk-register" / "risks.csv").read_text(encoding="utf-8").splitlines()[0]
-    assert header.endswith(",Owner,Status")
+    assert header.endswith(",Owner,Status,Band,Reviewed,Next review,Overdue")
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])

@@ -19,7 +19,16 @@ from mkdocs_risk_register import loader
 from mkdocs_risk_register.diagnostics import Diagnostic
 from mkdocs_risk_register.model import model_from_settings
 from mkdocs_risk_register.register import check_file, load_register
-from tests.helpers import EXTRA_CODES, REPO, SPEC_CODES, build, risk_file, table_with_header, write_project
+from tests.helpers import (
+    EXTRA_CODES,
+    REPO,
+    SPEC_CODES,
+    build,
+    example_model,
+    risk_file,
+    table_with_header,
+    write_project,
+)
 
 CORPUS = Path(__file__).parent / "hostile"
 EXPECTED: dict[str, list[str]] = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))
@@ -216,7 +225,7 @@ def test_line_endings_and_bom_change_nothing(variant: str) -> None:
         changed = changed.replace(b"\n", b"\r")
     if "bom" in variant:
         changed = b"\xef\xbb\xbf" + changed
-    model = model_from_settings({})
+    model = example_model()  # the example's risks use its declared fields
     plain = check_file("risks/RSK-001.md", text, model)
     assert plain[0] is not None and plain[1] == []
     assert check_file("risks/RSK-001.md", changed, model) == plain
