@@ -104,6 +104,8 @@ class Model:
     """The SVG matrix draws ``appetite.max_score`` as a boundary."""
     matrix_arrows: bool = True
     """The SVG matrix draws an arrow from each risk to its residual cell."""
+    fields: tuple[Field, ...] = ()
+    """Declared fields (``fields:``), in the order declared."""
 
     def appetite_for(self, category: str) -> int | None:
         """The highest score accepted without treatment in ``category``; None without an appetite."""
@@ -120,8 +122,6 @@ class Model:
     def find_treatment(self, name: str) -> str | None:
         folded = name.casefold()
         return next((t for t in self.treatments if t.casefold() == folded), None)
-    fields: tuple[Field, ...] = ()
-    """Declared fields (``fields:``), in the order declared."""
 
     def score(self, probability: Level, impact: Level) -> int:
         if self.scoring == "product":

@@ -91,6 +91,7 @@ class Risk:
         """The line of the first of ``keys`` the file writes; 1 when it writes none."""
         found = dict(self.lines)
         return next((found[key] for key in keys if key in found), 1)
+
     def field(self, name: str) -> FieldValue | None:
         """The value of a declared field, or None when the file does not give one."""
         return next((value for key, value in self.fields if key == name), None)
