@@ -335,23 +335,7 @@ def test_links_of_embedded_views_resolve_from_a_page_one_folder_down(sites: dict
     assert broken_view_links(sites[host], ("risk-table", "risk-top", "risk-schedule", "risk-card")) == [], page
 
 
-@pytest.mark.parametrize(
-    "host",
-    [
-        "mkdocs",
-        "properdocs",
-        pytest.param(
-            "zensical",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the matrix's text list links with page-relative URLs in raw HTML; Zensical rewrites "
-                "every relative href as if written from the source file, so from teams/data.md "
-                "../../risk-register/RSK-001/ becomes ../../../risk-register/RSK-001/ (the SVG's xlink:href "
-                "is left alone and works)",
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("host", HOSTS)
 def test_links_of_an_embedded_matrix_resolve_from_a_page_one_folder_down(sites: dict[str, Built], host: str) -> None:
     assert broken_view_links(sites[host], ("risk-matrix",)) == []
 

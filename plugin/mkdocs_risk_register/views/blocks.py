@@ -49,10 +49,11 @@ from ..naming import natural_key
 from ..register import Register
 from ..risk import Risk
 from . import field_cells
+from .charts.matrix import NO_ACTIVE_RISKS, TEXT_LIST_CLASS, TEXT_LIST_SUMMARY, text_cells
 from .inline import Relocate, append_inline, append_text, relocator
 from .mermaid import mermaid_block, quadrant_chart
 from .site import SiteLayout, page_name
-from .svg import matrix_figure, matrix_layout
+from .svg import MatrixLayout, matrix_figure, matrix_layout, risk_summary
 from .text import flat, has_control, plain_text
 
 RAW_TAG = "risk-register-raw"
@@ -578,18 +579,43 @@ def risk_matrix(
     risks = select(register, options)
     if not any(risk.active for risk in risks):
         return _note(NO_MATCH)
-    figure = ""
-    if chart_format != "mermaid":
-        figure = matrix_figure(matrix_layout(risks, register.model), page.risk_url)
-    if chart_format == "svg":
-        return raw(figure)
-    mermaid = mermaid_block(quadrant_chart(risks, register.model))
+    mermaid = mermaid_block(quadrant_chart(risks, register.model)) if chart_format != "svg" else ""
     if chart_format == "mermaid":
         return raw(mermaid)
-    return raw(
-        f'{figure}\n<details class="risk-matrix-mermaid">\n'
-        f"<summary>Quadrant chart (Mermaid)</summary>\n{mermaid}\n</details>"
-    )
+    # The SVG is ready HTML, whose xlink:href no host rewrites: it links with page-relative URLs. The list
+    # beside it is elements of the page with .md links: a host may rewrite relative links in raw HTML
+    # (Zensical resolves them from the source file, one folder too deep under directory URLs).
+    layout = matrix_layout(risks, register.model)
+    view = _el("div", None, {"class": "risk-matrix-view"})
+    view.append(raw(matrix_figure(layout, page.risk_url, text_list=False)))
+    view.append(_matrix_text(layout, page))
+    if mermaid:
+        view.append(
+            raw(
+                '<details class="risk-matrix-mermaid">\n'
+                f"<summary>Quadrant chart (Mermaid)</summary>\n{mermaid}\n</details>"
+            )
+        )
+    return view
+
+
+def _matrix_text(layout: MatrixLayout, page: PageContext) -> etree.Element:
+    """The chart as a list any reader can follow: each cell with its risks, linked to their pages."""
+    details = _el("details", None, {"class": TEXT_LIST_CLASS})
+    _sub(details, "summary", TEXT_LIST_SUMMARY)
+    items = _sub(details, "ul")
+    for name, members in text_cells(layout):
+        if isinstance(members, str):
+            _sub(items, "li", f"{name}: {members}")
+            continue
+        item = _sub(items, "li", f"{name}: ")
+        for index, risk in enumerate(members):
+            link = _sub(item, "a", risk.id, {"href": page.risk_link(risk.id), "title": risk_summary(risk)})
+            if index < len(members) - 1:
+                link.tail = ", "
+    if not len(items):
+        _sub(items, "li", NO_ACTIVE_RISKS)
+    return details
 
 
 def render_view(

@@ -884,29 +884,45 @@ class CompactChart:
         return None if place is None else Marker(risk, place.cx, place.cy, text, place.label, place.leader)
 
 
-def _text_alternative(layout: MatrixLayout, href: Callable[[str], str]) -> str:
-    """Every cell with its risks (a compact chart: with its count), as a list any reader can follow."""
-    by_cell: dict[tuple[int, int], list[Marker]] = {}
+def text_cells(layout: MatrixLayout) -> list[tuple[str, str | list[Risk]]]:
+    """The chart as text: each cell that holds risks, highest score first, with its risks (a compact chart:
+    with its count). The register page writes it as raw HTML, a view as elements of the page."""
+    by_cell: dict[tuple[int, int], list[Risk]] = {}
     for marker in layout.markers:
-        by_cell.setdefault((marker.risk.probability.value, marker.risk.impact.value), []).append(marker)
-    items = []
+        by_cell.setdefault((marker.risk.probability.value, marker.risk.impact.value), []).append(marker.risk)
+    cells: list[tuple[str, str | list[Risk]]] = []
     for cell in sorted(layout.cells, key=lambda c: (-c.score, -c.impact.value, -c.probability.value)):
         if layout.compact:
             if cell.count:
-                items.append(f"<li>{escape(_cell_name(cell, layout.model))}: {count_text(cell.count)}</li>")
+                cells.append((_cell_name(cell, layout.model), count_text(cell.count)))
             continue
         members = by_cell.get((cell.probability.value, cell.impact.value))
-        if not members:
+        if members:
+            cells.append((_cell_name(cell, layout.model), members))
+    return cells
+
+
+TEXT_LIST_CLASS = "risk-matrix-text"
+TEXT_LIST_SUMMARY = "The risk matrix as text"
+NO_ACTIVE_RISKS = "No active risks."
+
+
+def _text_alternative(layout: MatrixLayout, href: Callable[[str], str]) -> str:
+    """Every cell with its risks (a compact chart: with its count), as a list any reader can follow."""
+    items = []
+    for name, members in text_cells(layout):
+        if isinstance(members, str):
+            items.append(f"<li>{escape(name)}: {members}</li>")
             continue
         links = ", ".join(
-            f'<a href="{escape(href(m.risk.id))}" title="{escape(risk_summary(m.risk))}">{escape(m.risk.id)}</a>'
-            for m in members
+            f'<a href="{escape(href(risk.id))}" title="{escape(risk_summary(risk))}">{escape(risk.id)}</a>'
+            for risk in members
         )
-        items.append(f"<li>{escape(_cell_name(cell, layout.model))}: {links}</li>")
+        items.append(f"<li>{escape(name)}: {links}</li>")
     if not items:
-        items.append("<li>No active risks.</li>")
+        items.append(f"<li>{NO_ACTIVE_RISKS}</li>")
     return (
-        '<details class="risk-matrix-text">\n<summary>The risk matrix as text</summary>\n<ul>\n'
+        f'<details class="{TEXT_LIST_CLASS}">\n<summary>{TEXT_LIST_SUMMARY}</summary>\n<ul>\n'
         + "\n".join(items)
         + "\n</ul>\n</details>"
     )
