@@ -277,7 +277,9 @@ class _ViewBlock(Block):
 
     NAME = ""
     ARGUMENT = None
-    page: _Page
+
+    def on_init(self) -> None:
+        self.page: _Page = self.config["page"]  # the page it is on: registered with each Markdown's blocks
 
     def _validate(self, parent: etree.Element, arg: Any, **options: Any) -> bool:
         self.argument = arg
@@ -326,9 +328,17 @@ class _ViewBlock(Block):
         _store_raw(block, page.md)
 
 
+# One class per view, made once: making classes (ABCs) for every page costs more than the small views.
+_VIEW_BLOCKS = tuple(
+    type(f"_{kind.replace('-', '_').title()}Block", (_ViewBlock,), {"NAME": kind}) for kind in VIEW_KINDS
+)
+
+
 def _store_raw(block: etree.Element, md: Markdown) -> None:
     """Ready HTML (a chart) goes into Python-Markdown's raw HTML stash, as a raw HTML block would."""
     for parent in list(block.iter()):
+        if parent.find(RAW_TAG) is None:  # a search in C: most elements hold no ready HTML
+            continue
         for index, child in enumerate(list(parent)):
             if child.tag == RAW_TAG:
                 placeholder = etree.Element("p")
@@ -547,9 +557,8 @@ class RiskRegisterExtension(BlocksExtension):
     def extendMarkdownBlocks(self, md: Markdown, block_mgr: BlocksProcessor) -> None:
         page = _Page(self, md)
         md.preprocessors.register(_Lines(md, page), "risk_register_lines", 200)
-        for kind in VIEW_KINDS:
-            block = type(f"_{kind.replace('-', '_').title()}Block", (_ViewBlock,), {"NAME": kind, "page": page})
-            block_mgr.register(block, {})
+        for block in _VIEW_BLOCKS:
+            block_mgr.register(block, {"page": page})
         md.parser.blockprocessors.register(_Unparsed(md.parser, page), "risk_register_unparsed", 89.98)
         md.treeprocessors.register(_Bodies(md, page), "risk_register_bodies", 100)
         # Before raw HTML (90) and autolinks (120), after code spans (190) and escapes (180).
