@@ -12,7 +12,7 @@ from mkdocs_risk_register.gitlog import HistoryReader
 from mkdocs_risk_register.history import History
 from mkdocs_risk_register.settings import Settings, load_settings
 from tests.cli_helpers import commit_all, git, init_repo, run_cli
-from tests.helpers import Built, build, risk_file, table_with_header, write_project
+from tests.helpers import Built, build, copy_example, risk_file, table_with_header, write_project
 
 DAY = "T12:00:00+00:00"
 
@@ -425,3 +425,20 @@ def test_a_residual_score_gets_its_own_dashed_line(tmp_path: Path) -> None:
         (c["field"], c["from"], c["to"])
         for c in json.loads((result.site / "risk-register/history.json").read_text("utf-8"))[1:]
     ] == [("residual", 1, 4)]
+
+
+def test_a_commit_dated_past_year_9999_ends_nothing(tmp_path: Path) -> None:
+    # git takes any timestamp; Python's dates end on 9999-12-31. Such a commit is shown on that last day.
+    root = tmp_path / "far"
+    root.mkdir()
+    copy_example(root)
+    init_repo(root)
+    commit_all(root, "first", date="2026-01-05T12:00:00+00:00")
+    path = root / "risks" / "RSK-012.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("impact: Low", "impact: High"), encoding="utf-8")
+    commit_all(root, "from the far future", date="@100000000000000 +0000")
+    built = build(root, strict=False)
+    assert built.returncode == 0, built.log
+    assert "Traceback" not in built.log
+    changes = {(c["id"], c["field"], c["date"]) for c in history_json(built)}
+    assert ("RSK-012", "impact", "9999-12-31") in changes

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import IO
 
 from .gitsource import GitError, Repository, _git
-from .history import Commit, FileChange, History, Replay, Unavailable, risk_paths
+from .history import Commit, FileChange, History, Replay, Unavailable, risk_paths, utc_date
 from .model import Model
 
 LOG_FORMAT = "%x01%H%x00%ct%x00%aN"
@@ -237,4 +237,4 @@ def commit_date(repository: Repository, commit: str) -> dt.date:
     """The committer date of ``commit``, in UTC."""
     result = _git(repository.root, "show", "-s", "--format=%ct", commit)
     stamp = result.stdout.decode("ascii").strip()
-    return dt.datetime.fromtimestamp(int(stamp) if stamp.isdigit() else 0, dt.timezone.utc).date()
+    return utc_date(int(stamp) if stamp.lstrip("-").isdigit() else 0)

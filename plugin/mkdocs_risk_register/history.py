@@ -55,6 +55,17 @@ class FileChange:
     """The new content's object id; None when the commit deleted the file."""
 
 
+# Dates Python can hold: git accepts commit dates far outside them (a typo, a broken clock).
+_FIRST_DAY = dt.datetime(1, 1, 1, tzinfo=dt.timezone.utc)
+_LAST_DAY = dt.datetime(dt.MAXYEAR, 12, 31, tzinfo=dt.timezone.utc)
+
+
+def utc_date(timestamp: int) -> dt.date:
+    """The UTC date of a git timestamp, held within the dates Python can hold."""
+    seconds = max(int(_FIRST_DAY.timestamp()), min(timestamp, int(_LAST_DAY.timestamp())))
+    return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).date()
+
+
 @dataclass(frozen=True)
 class Commit:
     id: str
@@ -65,7 +76,7 @@ class Commit:
 
     @property
     def date(self) -> str:
-        return dt.datetime.fromtimestamp(self.timestamp, dt.timezone.utc).date().isoformat()
+        return utc_date(self.timestamp).isoformat()
 
 
 @dataclass(frozen=True)

@@ -132,7 +132,7 @@ def _axes(frame: _Frame, labels: _Labels, dates: Sequence[str]) -> list[str]:
         labels.add(last, frame.x(last), baseline, "end")
     month = dt.date.fromisoformat(first).replace(day=1)
     end = dt.date.fromisoformat(last)
-    while True:
+    while month.year < dt.MAXYEAR or month.month < 12:  # no month follows December 9999
         month = (month + dt.timedelta(days=32)).replace(day=1)
         if month >= end:
             break
