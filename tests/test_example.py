@@ -138,14 +138,23 @@ def test_risks_csv_is_the_register_table(example_site: Built) -> None:
     # The example declares two fields (mkdocs.yml): their columns come last (docs/fields.md).
     assert rows[0] == [
         *reference.register_header(),
-        *("Band", "Reviewed", "Next review", "Overdue", "Identified", "Controls"),
+        *("Band", "Reviewed", "Next review", "Overdue"),
+        # The top five have treatments (risks/RSK-001..005), so the contract's treatment columns come next.
+        *("Treatment", "Residual", "Target date", "Accepted until"),
+        *("Identified", "Controls"),
     ]
     assert [int(row[5]) for row in rows[1:]] == REFERENCE_SCORES
     assert rows[13][8] == "Data Team, Product Team"
     # RSK-001 scores 9 (Urgent, reviewed every 7 days): reviewed 2026-02-08, due 02-15, overdue on 03-01.
     # Then its fields as risks/RSK-001.md declares them; RSK-004 gives none.
-    assert rows[1][10:] == ["Urgent", "2026-02-08", "2026-02-15", "yes", "2026-01-12", "ISO 27001 A.8.3, SOC 2 CC6.1"]
-    assert rows[4][14:] == ["", ""]
+    # Its treatment: Mitigate to Low probability, High impact (the reference's matrix gives 7) by 2027-03-31,
+    # no acceptance.
+    assert rows[1][10:] == [
+        *("Urgent", "2026-02-08", "2026-02-15", "yes"),
+        *("Mitigate", "7", "2027-03-31", ""),
+        *("2026-01-12", "ISO 27001 A.8.3, SOC 2 CC6.1"),
+    ]
+    assert rows[4][18:] == ["", ""]
 
 
 def test_band_and_its_action_read_as_one_phrase(example_site: Built) -> None:

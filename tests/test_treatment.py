@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import shutil
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 import pytest
 
 from tests.cli_helpers import commit_all, init_repo, run_cli
-from tests.helpers import REPO, build, risk_file, table_with_header, write_project
+from tests.helpers import REPO, Built, build, risk_file, table_with_header, write_project
 from tests.test_cli_diff import diff_json
 
 APPETITE = {"appetite": {"max_score": 6, "by_category": {"Security": 4}}}
@@ -352,3 +353,28 @@ def test_sixty_arrows_end_apart(tmp_path: Path) -> None:
     ends = re.findall(r'class="risk-matrix-arrow".*?<polygon points="([^ ]+) ', svg)
     assert len(ends) == 60
     assert len(set(ends)) == 60
+
+
+def test_the_example_top_five_have_treatments_within_their_own_scores(example_site: Built) -> None:
+    data = json.loads((example_site.site / "risk-register" / "risks.json").read_text(encoding="utf-8"))
+    risks = {risk["id"]: risk for risk in data["risks"]}
+    # The reference's matrix (impact row, probability Low/Medium/High): High 7 8 9, Medium 4 6 7, Low 1 4 5.
+    # RSK-001 H/H 9 -> L/H 7; RSK-002 M/H 8 -> L/H 7; RSK-003 M/H 8 -> M/M 6; RSK-004 L/H 7 -> L/M 4;
+    # RSK-005 H/M 7 -> M/M 6. Bands: 7-9 Urgent, 4-6 Proactive.
+    expected = {
+        "RSK-001": ("Mitigate", 9, 7, "Urgent"),
+        "RSK-002": ("Mitigate", 8, 7, "Urgent"),
+        "RSK-003": ("Mitigate", 8, 6, "Proactive"),
+        "RSK-004": ("Mitigate", 7, 4, "Proactive"),
+        "RSK-005": ("Accept", 7, 6, "Proactive"),
+    }
+    assert {
+        rid: (risks[rid]["treatment"], risks[rid]["score"], risks[rid]["residual_score"], risks[rid]["residual_band"])
+        for rid in expected
+    } == expected
+    assert all(risks[rid]["target_date"] is not None for rid in expected)
+    assert risks["RSK-005"]["acceptance"]["by"] == "Product owner"
+    assert risks["RSK-005"]["acceptance"]["expires"] == "2027-02-28"
+    # The rest of the register has no treatment, and the build (dated 2026-03-01) says nothing about them.
+    assert [rid for rid, risk in risks.items() if risk["treatment"] is not None] == list(expected)
+    assert data["problems"] == []

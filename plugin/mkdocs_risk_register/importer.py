@@ -44,9 +44,24 @@ COLUMN_KEYS = {
     "chart": "chart",
     "related": "related",
     "description": "description",
+    # Treatment (docs/treatment.md): risks.csv's columns, then the parts of `residual` and
+    # `acceptance` that only the workbook's register sheet has. A dotted key is a part of a mapping.
+    "treatment": "treatment",
+    "target date": "target_date",
+    "target_date": "target_date",
+    "accepted until": "acceptance.expires",
+    "residual probability": "residual.probability",
+    "residual impact": "residual.impact",
+    "accepted by": "acceptance.by",
+    "accepted on": "acceptance.date",
+    "acceptance reason": "acceptance.reason",
 }
 # Computed from the others by every build: read, never written into a risk file.
-COMPUTED_COLUMNS = frozenset({"score", "band", "next review", "next_review", "overdue", "rank", "active", "source"})
+# (risks.csv's Residual column is the residual *score*: computed from the residual levels.)
+COMPUTED_COLUMNS = frozenset(
+    {"score", "band", "next review", "next_review", "overdue", "rank", "active", "source", "residual", "residual score"}
+)
+DATE_KEYS = frozenset({"reviewed", "target_date", "acceptance.date", "acceptance.expires"})
 IGNORE = ""
 """``--map COLUMN=`` (no key): leave the column out without a word."""
 BODY_KEY = "description"
@@ -68,7 +83,7 @@ def parse_mapping(options: Sequence[str]) -> dict[str, str]:
         if not sep or not column.strip():
             raise ValueError(f"--map {option!r}: expected COLUMN=key (or COLUMN= to leave a column out)")
         key = key.strip()
-        if key and key not in (*KNOWN_KEYS, BODY_KEY) and not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", key):
+        if key and key not in (*KNOWN_KEYS, *COLUMN_KEYS.values()) and not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", key):
             raise ValueError(f"--map {option!r}: '{key}' cannot be a front-matter key")
         mapping[_normal(column)] = key
     return mapping
@@ -197,7 +212,7 @@ def _cell_value(key: str, value: CellValue, declared: Field | None = None) -> An
         )
     if declared is not None:
         return _declared_value(declared, value)
-    if key == "reviewed":
+    if key in DATE_KEYS:
         return _date(value)
     if key == "chart":
         return _chart(value)
@@ -258,6 +273,12 @@ def read_row(
             continue
         if key == BODY_KEY:
             result.body = f"## Description\n\n{value}\n"
+        elif value not in ("", []) and "." in key:
+            # A part of a mapping (residual.impact): the parts of one row make the mapping.
+            parent, part = key.split(".", 1)
+            mapping = result.fields.setdefault(parent, {})
+            if isinstance(mapping, dict):
+                mapping[part] = value
         elif value not in ("", []):
             result.fields[key] = value
     for index in header.ignored:
@@ -434,7 +455,11 @@ class Importer:
             result.problems.append(RowProblem(self.file_label, row.row, where, severity, message, code))
 
     def _column_of(self, header: Header, key: str) -> int | None:
-        return next((index for index, k in header.keys.items() if k == key), None)
+        """The column of ``key``, or of its first part when several columns make it (residual)."""
+        exact = next((index for index, k in header.keys.items() if k == key), None)
+        if exact is not None:
+            return exact
+        return next((index for index, k in header.keys.items() if k.startswith(f"{key}.")), None)
 
     def _plan(self, row: RowResult, header: Header, seen: dict[str, int], result: ImportResult) -> None:
         risk_id = row.risk_id

@@ -32,7 +32,7 @@ from .sheets import (
     column_letter,
 )
 from .spreadsheet import formula_safe, restore
-from .views.export import register_to_csv
+from .views.export import register_to_csv, uses_treatment
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -267,6 +267,17 @@ def register_to_xlsx(register: Register) -> bytes:
         "Chart": lambda risk: ", ".join(f"{v:g}" for v in risk.chart) if risk.chart is not None else None,
         "Related": lambda risk: "\n".join(risk.related) or None,
     }
+    if uses_treatment(register):
+        # risks.csv has the residual score and the acceptance's expiry; these are the rest of them.
+        extras.update(
+            {
+                "Residual probability": lambda risk: risk.residual.probability.name if risk.residual else None,
+                "Residual impact": lambda risk: risk.residual.impact.name if risk.residual else None,
+                "Accepted by": lambda risk: risk.acceptance.by if risk.acceptance else None,
+                "Accepted on": lambda risk: risk.acceptance.date if risk.acceptance else None,
+                "Acceptance reason": lambda risk: risk.acceptance.reason if risk.acceptance else None,
+            }
+        )
     # Declared fields are risks.csv's last columns: they stay last, after the extras.
     fields = register.model.fields
     own = len(csv_rows[0]) - len(fields)
