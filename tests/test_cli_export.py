@@ -36,10 +36,12 @@ def test_csv_equals_the_sites_risks_csv(example_site: Built) -> None:
     assert run.returncode == 0, run.stderr
     assert run.stdout == (example_site.site / "risk-register" / "risks.csv").read_text(encoding="utf-8")
     rows = list(csv.reader(io.StringIO(run.stdout)))
-    # The example's two declared fields (mkdocs.yml) come last.
+    # The treatment columns (the example's top five have treatments), then its two declared fields (mkdocs.yml) last.
     assert rows[0] == [
         *reference.register_header(),
-        *("Band", "Reviewed", "Next review", "Overdue", "Identified", "Controls"),
+        *("Band", "Reviewed", "Next review", "Overdue"),
+        *("Treatment", "Residual", "Target date", "Accepted until"),
+        *("Identified", "Controls"),
     ]
     assert [row[0] for row in rows[1:4]] == ["RSK-001", "RSK-002", "RSK-003"]
     assert len(rows) == 14
