@@ -203,7 +203,9 @@ def test_schedule_top_card_and_matrix(views_site: Built) -> None:
     assert re.search(r"<h4[^>]*>Description", top)
     card = page[page.index(">Card<") : page.index(">Matrix<")]
     assert "RSK-004: " in card and '<a href="../../risk-register/RSK-004/">' in card
-    assert ["Score", "7 (Low Probability, High Impact)"] in html_tables(card)[0]
+    # RSK-004's residual (risks/RSK-004.md): Low / Medium, 4 in the reference's matrix, band Proactive (4-6).
+    score = "7 (Low Probability, High Impact) → residual 4 (Low Probability, Medium Impact; Proactive)"
+    assert ["Score", score] in html_tables(card)[0]
     matrix = page[page.index(">Matrix<") :]
     # Backend Team: 006, 007, 008 are drawn, nothing else.
     assert sorted(set(re.findall(r'data-risk-id="(RSK-\d+)"', matrix))) == ["RSK-006", "RSK-007", "RSK-008"]
