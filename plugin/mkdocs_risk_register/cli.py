@@ -37,7 +37,7 @@ from .importer import Importer, parse_mapping, write_planned
 from .issue_form import FormError, issue_form_yaml, read_issue
 from .loader import display_path
 from .register import Register, build_date_from_env, load_register
-from .scaffold import FIELDS, NewRiskError, create
+from .scaffold import FIELDS, NewRisk, NewRiskError, create
 from .settings import Settings, UsageError, find_config, load_settings, missing_risks_dir
 from .sheets import SheetError, read_table
 from .views.export import register_to_csv, register_to_json
@@ -483,10 +483,15 @@ def run_new(args: argparse.Namespace, stdout: TextIO) -> int:
         )
     except NewRiskError as error:
         raise UsageError(f"new: {error}") from None
+    return _report_created("new", created, stdout)
+
+
+def _report_created(command: str, created: NewRisk | list[Diagnostic], stdout: TextIO) -> int:
+    """What ``new`` and ``from-issue`` print: the new file's path, or why nothing was written."""
     if isinstance(created, list):
         for problem in created:
             print(problem.format(), file=sys.stderr)
-        print(f"{PROG}: new: nothing written", file=sys.stderr)
+        print(f"{PROG}: {command}: nothing written", file=sys.stderr)
         return PROBLEMS
     stdout.write(created.display_path + "\n")
     return OK
@@ -538,13 +543,7 @@ def run_from_issue(args: argparse.Namespace, stdout: TextIO) -> int:
         )
     except NewRiskError as error:
         raise UsageError(f"from-issue: {error}") from None
-    if isinstance(created, list):
-        for diagnostic in created:
-            print(diagnostic.format(), file=sys.stderr)
-        print(f"{PROG}: from-issue: nothing written", file=sys.stderr)
-        return PROBLEMS
-    stdout.write(created.display_path + "\n")
-    return OK
+    return _report_created("from-issue", created, stdout)
 
 
 def _ask(missing: list[str], settings: Settings) -> dict[str, str]:

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from .diagnostics import ConfigError, brief
+from .loader import front_matter_date
 from .naming import did_you_mean
 
 FieldType = Literal["text", "date", "number", "list", "link"]
@@ -62,7 +63,6 @@ COMPUTED_KEYS = (
 FieldValue = str | int | float | tuple[str, ...]
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SETTING_KEYS = ("name", "type", "label", "required")
 
 
@@ -133,14 +133,8 @@ def read_value(
         return None
     if field.type == "date":
         # As ``reviewed``: a YAML date, or the text YYYY-MM-DD of a real day.
-        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            return value.isoformat()
-        if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
-            try:
-                return dt.date.fromisoformat(value.strip()).isoformat()
-            except ValueError:
-                return None
-        return None
+        day = front_matter_date(value)
+        return None if day is None else day.isoformat()
     if field.type == "list":
         if not isinstance(value, list):
             return None

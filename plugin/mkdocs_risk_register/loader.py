@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import os
 import re
 from collections.abc import Iterator
@@ -436,3 +437,18 @@ def parse_file(path: str, data: bytes) -> tuple[ParsedFile | None, list[Diagnost
 def iter_sources(sources: list[SourceFile], max_size: int) -> Iterator[tuple[str, bytes | Diagnostic]]:
     for source in sources:
         yield source.display_path, read_source(source, max_size)
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def front_matter_date(value: object) -> dt.date | None:
+    """A front-matter value as a date: a YAML date, or the text YYYY-MM-DD of a real day; else None."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None

@@ -9,11 +9,11 @@ Every problem here is a warning; the value at fault is ignored, the risk stays.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostic, brief
+from .loader import front_matter_date
 from .model import ACCEPT, Level, Model, Scale
 from .naming import did_you_mean, suggestion
 from .risk import Acceptance, Residual, Risk
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 TREATMENT_KEYS = ("treatment", "residual", "target_date", "acceptance")
 ACCEPTANCE_KEYS = ("by", "date", "expires", "reason")
 RESIDUAL_KEYS = ("probability", "impact")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -43,17 +42,6 @@ def _text(value: Any) -> str | None:
     if isinstance(value, (str, int, float, dt.date)):
         text = value.isoformat() if isinstance(value, dt.date) else str(value)
         return text.strip() or None
-    return None
-
-
-def _date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            return None
     return None
 
 
@@ -147,7 +135,7 @@ def _target_date(check: _Checker) -> dt.date | None:
     entry = check.file.fields.get("target_date")
     if entry is None:
         return None
-    value = _date(entry.value)
+    value = front_matter_date(entry.value)
     if value is None:
         check.report(
             "target_date",
@@ -184,7 +172,7 @@ def _acceptance(check: _Checker) -> Acceptance | None:
             )
     dates: dict[str, dt.date | None] = {}
     for key in ("date", "expires"):
-        dates[key] = _date(raw.get(key)) if raw.get(key) is not None else None
+        dates[key] = front_matter_date(raw.get(key)) if raw.get(key) is not None else None
         if raw.get(key) is not None and dates[key] is None:
             check.report(
                 "acceptance",

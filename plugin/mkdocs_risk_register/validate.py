@@ -9,7 +9,7 @@ from typing import Any
 
 from .diagnostics import Diagnostic, Severity, brief
 from .fields import EXPECTED, FieldValue, read_value
-from .loader import FrontMatterValue, ParsedFile
+from .loader import FrontMatterValue, ParsedFile, front_matter_date
 from .model import Level, Model, Scale
 from .naming import did_you_mean, suggestion
 from .risk import Risk
@@ -141,21 +141,13 @@ def _chart(check: _Checker) -> tuple[float, float] | None:
     return None
 
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
 def _reviewed(check: _Checker) -> dt.date | None:
     entry = check.file.fields.get("reviewed")
     if entry is None:
         return None
-    value = entry.value
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+    value = front_matter_date(entry.value)
+    if value is not None:
         return value
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
     message = f"'reviewed' must be a date YYYY-MM-DD, got {brief_entry(entry)}; ignored"
     check.report("reviewed", "warning", message, "bad-date")
     return None
