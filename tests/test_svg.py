@@ -512,6 +512,50 @@ def test_any_register_lays_out_cleanly(
     assert sorted(m.risk_id for m in found) == sorted(rid for rid, *_ in specs)
 
 
+# Found by test_any_register_lays_out_cleanly in CI: RWW-9's label (High/Medium) started just right of
+# R-7's dot at the right edge of the Medium/Medium cell, level with it, so it read as R-7's.
+NEIGHBOUR_CASE = [
+    ("R-0", "Low", "Low", None),
+    ("R-1", "Low", "Low", None),
+    ("R-2", "Low", "Low", None),
+    ("R-3", "Low", "Low", None),
+    ("R-4", "Low", "Low", None),
+    ("R-5", "Low", "Low", None),
+    ("R-6", "Low", "Low", None),
+    ("R-7", "Medium", "Medium", [1.0, 0.0]),
+    ("R-8", "Low", "Low", None),
+    ("RWW-9", "High", "Medium", None),
+    ("RWW-10", "High", "Medium", None),
+    ("R-11", "Low", "Low", None),
+    ("R-12", "Low", "Low", None),
+    ("R-13", "High", "Medium", None),
+    ("R-14", "Low", "Low", None),
+    ("R-15", "Low", "Low", None),
+    ("R-16", "High", "Medium", None),
+    ("R-17", "Low", "Low", None),
+    ("R-18", "Low", "Low", None),
+    ("R-19", "Low", "Low", None),
+    ("R-20", "Low", "Low", None),
+    ("R-21", "Low", "Low", None),
+    ("R-22", "Low", "Low", None),
+    ("R-23", "Low", "Low", None),
+    ("R-24", "Low", "Low", None),
+    ("R-25", "Low", "Low", None),
+    ("R-26", "Low", "Low", None),
+    ("R-27", "Low", "Low", None),
+    ("R-28", "High", "Medium", None),
+    ("R-29", "High", "Medium", [0.0, 1.0]),
+]
+
+
+def test_a_label_never_reads_as_a_marker_of_the_cell_to_its_left(tmp_path: Path) -> None:
+    files = {f"{rid}.md": risk_file(rid, probability=p, impact=i, chart=chart) for rid, p, i, chart in NEIGHBOUR_CASE}
+    register = register_from(tmp_path, files, {"id_pattern": "^R[A-Z]*-[0-9]+$"})
+    assert len(register.risks) == len(NEIGHBOUR_CASE), register.problems
+    found = assert_clean_layout(parse(render_svg(matrix_layout(register.risks, register.model), lambda i: i)))
+    assert sorted(m.risk_id for m in found) == sorted(rid for rid, *_ in NEIGHBOUR_CASE)
+
+
 # ---------------------------------------------------------------------------- in a built site
 
 

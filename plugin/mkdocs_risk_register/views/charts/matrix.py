@@ -223,18 +223,25 @@ def _candidates(cx: float, cy: float, w: float, h: float) -> Iterator[tuple[Box,
             yield Box(x, y, w, h), ring > 0
 
 
-def _beside_another(label: Box, own: int, points: Sequence[Sequence[float]]) -> bool:
+def _beside_another(
+    label: Box, own: int, points: Sequence[Sequence[float]], placed: Sequence[tuple[float, float]]
+) -> bool:
     """Whether ``label`` sits where another marker's own label would: level with that marker and
     just to its right or left, so that a reader would take it for that marker's."""
     reach = HIGHLIGHT_R + 16 + GAP  # out to the second ring of label spots
     return any(
         index != own and label.y <= y <= label.bottom and (0 <= label.x - x <= reach or 0 <= x - label.right <= reach)
-        for index, (x, y) in enumerate(points)
+        for index, (x, y) in enumerate([*points, *placed])
     )
 
 
-def _free(slots: Sequence[_Slot], box: Box, fixed: Sequence[Box], header: float) -> list[Marker] | None:
-    """Markers at their positions with labels beside them, or None when they cannot all be placed cleanly."""
+def _free(
+    slots: Sequence[_Slot], box: Box, fixed: Sequence[Box], header: float, placed: Sequence[tuple[float, float]] = ()
+) -> list[Marker] | None:
+    """Markers at their positions with labels beside them, or None when they cannot all be placed cleanly.
+
+    ``placed``: the centres of markers already placed in other cells; a label near the cell's edge
+    must not read as one of theirs either."""
     inset = HIGHLIGHT_R + 2
     area = Box(box.x + inset, box.y + header + inset, box.w - 2 * inset, box.h - header - 2 * inset)
     if area.w <= 0 or area.h <= 0:
@@ -255,7 +262,7 @@ def _free(slots: Sequence[_Slot], box: Box, fixed: Sequence[Box], header: float)
                 continue
             if any(_segment_hits(*segment, label) for segment in leaders):
                 continue
-            if not leader and _beside_another(label, index, points):
+            if not leader and _beside_another(label, index, points, placed):
                 continue  # a label without a leader line must read as its own marker's
             if leader:
                 end = _nearest_point(label, cx, cy)
@@ -331,7 +338,7 @@ def matrix_layout(
                 if members and key in packed:
                     markers.extend(_pack(members, box, header))
                 elif members:
-                    free = _free(members, box, fixed, header)
+                    free = _free(members, box, fixed, header, [(m.cx, m.cy) for m in markers])
                     if free is None:
                         failed.add(key)
                     else:
