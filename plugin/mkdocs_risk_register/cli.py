@@ -232,6 +232,20 @@ def _settings_or_problems(config_file: str | None) -> tuple[Settings | None, lis
     return loaded, list(loaded.warnings)
 
 
+def _usable_settings(
+    config_file: str | None, *, risks_dir_needed: bool = True
+) -> tuple[Settings, list[Diagnostic]] | None:
+    """The settings and their warnings, or None after printing why a command cannot run on them."""
+    settings, problems = _settings_or_problems(config_file)
+    if settings is not None and risks_dir_needed and not settings.risks_dir.is_dir():
+        problems.append(missing_risks_dir(settings))
+    if settings is None or any(p.severity == "error" for p in problems):
+        for problem in problems:
+            print(problem.format(), file=sys.stderr)
+        return None
+    return settings, problems
+
+
 # --- check -------------------------------------------------------------------------------------
 
 
@@ -358,13 +372,10 @@ def run_diff(args: argparse.Namespace, stdout: TextIO) -> int:
 
 
 def run_export(args: argparse.Namespace, stdout: TextIO) -> int:
-    settings, problems = _settings_or_problems(args.config_file)
-    if settings is not None and args.at is None and not settings.risks_dir.is_dir():
-        problems.append(missing_risks_dir(settings))
-    if settings is None or any(p.severity == "error" for p in problems):
-        for problem in problems:
-            print(problem.format(), file=sys.stderr)
+    usable = _usable_settings(args.config_file, risks_dir_needed=args.at is None)
+    if usable is None:
         return PROBLEMS
+    settings, problems = usable
     if args.at is not None:
         register = register_at_revision(settings, args.at)
     else:
@@ -397,13 +408,10 @@ def _write_xlsx(register: Register, output: str | None) -> None:
 
 def _usable_register(config_file: str | None) -> tuple[Settings, Register] | int:
     """The settings and the register as they are on disk, or the exit status after printing why not."""
-    settings, problems = _settings_or_problems(config_file)
-    if settings is not None and not settings.risks_dir.is_dir():
-        problems.append(missing_risks_dir(settings))
-    if settings is None or any(p.severity == "error" for p in problems):
-        for problem in problems:
-            print(problem.format(), file=sys.stderr)
+    usable = _usable_settings(config_file)
+    if usable is None:
         return PROBLEMS
+    settings = usable[0]
     register = load_register(
         settings.risks_dir, settings.model, base_dir=settings.base_dir, max_file_size=settings.max_file_size
     )
@@ -498,11 +506,10 @@ def _report_created(command: str, created: NewRisk | list[Diagnostic], stdout: T
 
 
 def run_issue_form(args: argparse.Namespace, stdout: TextIO) -> int:
-    settings, problems = _settings_or_problems(args.config_file)
-    if settings is None:
-        for problem in problems:
-            print(problem.format(), file=sys.stderr)
+    usable = _usable_settings(args.config_file, risks_dir_needed=False)
+    if usable is None:
         return PROBLEMS
+    settings = usable[0]
     try:
         text = issue_form_yaml(settings.model)
     except FormError as error:
@@ -606,13 +613,10 @@ def _due_annotation(review: DueReview, path_prefix: str) -> str:
 
 
 def run_render(args: argparse.Namespace, stdout: TextIO) -> int:
-    settings, problems = _settings_or_problems(args.config_file)
-    if settings is not None and not settings.risks_dir.is_dir():
-        problems.append(missing_risks_dir(settings))
-    if settings is None or any(p.severity == "error" for p in problems):
-        for problem in problems:
-            print(problem.format(), file=sys.stderr)
+    usable = _usable_settings(args.config_file)
+    if usable is None:
         return PROBLEMS
+    settings, problems = usable
     register = load_register(
         settings.risks_dir,
         settings.model,
@@ -677,11 +681,10 @@ def run_render(args: argparse.Namespace, stdout: TextIO) -> int:
 
 
 def run_report(args: argparse.Namespace, stdout: TextIO) -> int:
-    settings, problems = _settings_or_problems(args.config_file)
-    if settings is None:
-        for problem in problems:
-            print(problem.format(), file=sys.stderr)
+    usable = _usable_settings(args.config_file, risks_dir_needed=False)
+    if usable is None:
         return PROBLEMS
+    settings = usable[0]
     _write(report_text(settings, args.since, args.until, args.format), args.output, stdout)
     return OK
 
