@@ -44,6 +44,7 @@ from .views.export import register_to_csv, register_to_json
 from .views.history_pages import commit_url_pattern
 from .views.site import SiteLayout
 from .views.site_files import ChartFormat, RenderOptions, generate_site
+from .words import select_words
 from .xlsx import XlsxUnavailable, register_to_xlsx
 
 OK, PROBLEMS, USAGE = 0, 1, 2
@@ -634,10 +635,12 @@ def run_render(args: argparse.Namespace, stdout: TextIO) -> int:
     for problem in [*problems, *register.problems]:
         print(problem.format(), file=sys.stderr)
     layout = SiteLayout(settings.prefix, settings.use_directory_urls)
+    # The site's language, as the build picks it (no info line: the command's output is the files it writes).
     options = RenderOptions(
         issue_url=settings.issue_url,
         chart_format=cast(ChartFormat, settings.chart_format),
         commit_url=commit_url_pattern(settings.repo_url),
+        words=select_words(settings.language, settings.labels).words,
     )
     out_dir = Path(args.out).absolute() if args.out else settings.docs_dir / settings.prefix
     site = generate_site(register, layout, options, history)

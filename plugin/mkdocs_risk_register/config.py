@@ -14,6 +14,7 @@ from .diagnostics import brief
 from .model import SCORING_METHODS
 from .naming import did_you_mean
 from .views.site_files import CHART_FORMATS
+from .words import Entry, LabelsError, check_labels
 
 T = TypeVar("T")
 
@@ -74,6 +75,9 @@ class RiskRegisterConfig(base.Config):
     matrix_arrows = Kind(bool, default=True)
     # Declared fields: extra front-matter keys with a type and a label (docs/fields.md).
     fields = c.Optional(Kind(list))
+    # The register's words (docs/languages.md): the language (default: theme.language), and entries overridden.
+    language = c.Optional(Kind(str))
+    labels = c.Optional(Kind(dict))
 
     def validate(self) -> tuple[base.ConfigErrors, base.ConfigWarnings]:
         failed, warnings = super().validate()
@@ -83,7 +87,20 @@ class RiskRegisterConfig(base.Config):
             (key, f"{message}{did_you_mean(key, known)}" if message.startswith("Unrecognised") else message)
             for key, message in warnings
         ]
+        if not any(key == "labels" for key, _ in failed):
+            try:
+                _, unknown = check_labels(self.get("labels"))
+            except LabelsError as error:
+                failed.append(("labels", ValidationError(str(error))))
+            else:
+                warnings.extend(("labels", message) for message in unknown)
         return failed, warnings
+
+
+def labels_setting(config: RiskRegisterConfig | dict[str, Any]) -> dict[str, Entry]:
+    """The ``labels`` entries that apply (unknown keys left out: validate() warned of them)."""
+    usable, _ = check_labels(config.get("labels"))
+    return usable
 
 
 MODEL_KEYS = (

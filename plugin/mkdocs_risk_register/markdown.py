@@ -79,6 +79,7 @@ from .views.options import ViewError, parse_options
 from .views.site import SiteLayout
 from .views.site_files import ChartFormat, GeneratedSite, RenderOptions, generate_site
 from .views.text import flat
+from .words import LabelsError, Words, check_labels, english, select_words
 
 log = get_plugin_logger("risk-register")
 
@@ -98,6 +99,7 @@ class Site:
     issue_url: str | None = None
     chart_format: str = "both"
     risk_chart: RiskChart | None = None
+    words: Words = field(default_factory=english)
 
     def risk_at(self, src_uri: str) -> str | None:
         """The id of the risk whose page is ``src_uri``, if it is one."""
@@ -111,7 +113,14 @@ class Site:
     def of(cls, generated: GeneratedSite) -> Site:
         """The views' side of the plugin's generated site: one register, one shared chart layout."""
         options = generated.options
-        return cls(generated.register, generated.layout, options.issue_url, options.chart_format, generated.risk_chart)
+        return cls(
+            generated.register,
+            generated.layout,
+            options.issue_url,
+            options.chart_format,
+            generated.risk_chart,
+            options.words,
+        )
 
 
 @dataclass(frozen=True)
@@ -188,10 +197,31 @@ def standalone_site(settings: Mapping[str, Any]) -> Site:
         str(settings.get("prefix", "risk-register")).strip("/"), bool(settings.get("use_directory_urls", True))
     )
     chart_format = cast(ChartFormat, settings.get("chart_format", "both"))
-    options = RenderOptions(issue_url_pattern(settings.get("issue_url"), settings.get("repo_url")), chart_format)
+    options = RenderOptions(
+        issue_url_pattern(settings.get("issue_url"), settings.get("repo_url")),
+        chart_format,
+        words=_words(settings),
+    )
     site = Site.of(generate_site(register, layout, options))  # the charts' shared layout, among others
     _LOADED[key] = _Loaded(site, signature, now)
     return site
+
+
+def _words(settings: Mapping[str, Any]) -> Words:
+    """The words of the extension's ``language`` (English by default) with its ``labels``; said once a load."""
+    language = settings.get("language")
+    if language is not None and not isinstance(language, str):
+        raise ConfigError("language", f"expected a language such as 'de', got {brief(language)}")
+    try:
+        labels, unknown = check_labels(settings.get("labels"))
+    except LabelsError as error:
+        raise ConfigError("labels", str(error)) from None
+    for message in unknown:
+        log.warning(f"risk-register: labels: {message}")
+    selection = select_words(language, labels)
+    if selection.note:
+        log.info(selection.note)
+    return selection.words
 
 
 # --- per page state -----------------------------------------------------------------------------------
@@ -209,6 +239,13 @@ class _Page:
     def site(self) -> Site:
         return self.extension.site()
 
+    def words(self) -> Words:
+        """The site's words; English when the register cannot be loaded (its problem is reported)."""
+        try:
+            return self.site().words
+        except ConfigError:
+            return english()
+
     def where(self) -> PageRef | None:
         """The page being converted: from the plugin, or from the host's own page context (Zensical's)."""
         found = self.extension.page()
@@ -224,7 +261,9 @@ class _Page:
     def context(self) -> PageContext:
         site = self.site()
         where = self.where()
-        return PageContext(where.src_uri if where else site.layout.src("index.md"), site.layout, site.issue_url)
+        return PageContext(
+            where.src_uri if where else site.layout.src("index.md"), site.layout, site.issue_url, site.words
+        )
 
     def line_of(self, kind: str) -> int:
         """The line of the n-th ``kind`` block of the page (fenced code aside), 1 for the page when unknown."""
@@ -258,12 +297,13 @@ class _Page:
         self.extension.report(Diagnostic(path, line, "error", message, RULE))
 
 
-def _note(message: str) -> etree.Element:
+def _note(message: str, page: _Page) -> etree.Element:
+    """In place of a view that cannot be shown: its title in the site's language, the diagnostic as logged."""
     note = etree.Element(
         "div", {"class": "admonition failure risk-register-bad-view", "data-risk-register-bad-view": ""}
     )
     title = etree.SubElement(note, "p", {"class": "admonition-title"})
-    title.text = AtomicString("This view could not be shown")
+    title.text = AtomicString(page.words()("view.error"))
     text = etree.SubElement(note, "p")
     text.text = AtomicString(f"{message} [{RULE}]")
     return note
@@ -321,10 +361,10 @@ class _ViewBlock(Block):
             block.append(view)
         except ViewError as error:
             page.problem(self.line, str(error))
-            block.append(_note(str(error)))
+            block.append(_note(str(error), page))
         except ConfigError as error:
             page.problem(self.line, error.format())
-            block.append(_note(error.format()))
+            block.append(_note(error.format(), page))
         _store_raw(block, page.md)
 
 
@@ -372,7 +412,7 @@ class _Unparsed(BlockProcessor):
             reason = "its options are not valid YAML: " + _yaml_problem(error)
         message = f"{kind}: {reason}"
         self.page.problem(self.page.line_of(kind), message)
-        parent.append(_note(message))
+        parent.append(_note(message, self.page))
         # The rest of the view, up to its closing line, goes with it.
         closed = any(line.strip() == marker for line in lines[1:])
         while not closed and blocks:
@@ -485,7 +525,8 @@ class _Reference(InlineProcessor):
         link = etree.SubElement(span, "a", {"href": context.risk_link(found.id)})
         append_text(link, f"{found.id}: ")
         append_inline(link, found.title, None)  # plain: links inside a link make no sense
-        band = etree.SubElement(span, "span", {"class": "risk-register-band", "title": f"Score {found.score}"})
+        title = site.words("reference.score", score=found.score)
+        band = etree.SubElement(span, "span", {"class": "risk-register-band", "title": title})
         band.text = AtomicString(found.band.name)
         return span, m.start(0), m.end(0)
 

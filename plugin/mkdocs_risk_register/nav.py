@@ -5,7 +5,7 @@ from __future__ import annotations
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-SECTION_TITLE = "Risk Register"
+from .words import Words
 
 
 def _find_section(items: list, pages: set[str]) -> Section | None:  # type: ignore[type-arg]
@@ -38,8 +38,9 @@ def _relink(nav: Navigation) -> None:
     nav.pages = pages
 
 
-def arrange(nav: Navigation, main_pages: list[str], risk_pages: list[str]) -> None:
-    """Title the generated section "Risk Register" and order it: register, top, monitoring, risks.
+def arrange(nav: Navigation, main_pages: list[str], risk_pages: list[str], words: Words) -> None:
+    """Title the generated section (``nav.section``: "Risk Register") and order it: register, top, monitoring,
+    risks (``nav.risks``).
 
     Risk pages left out of the nav (a large register) never reach the section at all.
     The previous/next links follow the new order.
@@ -48,13 +49,13 @@ def arrange(nav: Navigation, main_pages: list[str], risk_pages: list[str]) -> No
     section = _find_section(nav.items, generated)
     if section is None:
         return
-    section.title = SECTION_TITLE
+    section.title = words("nav.section")
     by_src = {child.file.src_uri: child for child in section.children if isinstance(child, Page)}
     others = [child for child in section.children if not (isinstance(child, Page) and child.file.src_uri in generated)]
     children: list[Page | Section] = [by_src[src] for src in main_pages if src in by_src]
     risks = [by_src[src] for src in risk_pages if src in by_src]
     if risks:
-        subsection = Section("Risks", list(risks))
+        subsection = Section(words("nav.risks"), list(risks))
         subsection.parent = section
         for page in risks:
             page.parent = subsection

@@ -19,7 +19,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from .config import RiskRegisterConfig, issue_url_pattern, model_settings
+from .config import RiskRegisterConfig, issue_url_pattern, labels_setting, model_settings
 from .deferred import Deferred, defer
 from .diagnostics import ConfigError, Diagnostic
 from .gitlog import HistoryReader
@@ -32,6 +32,7 @@ from .register import FileCache, build_date_from_env, load_register
 from .views.history_pages import commit_url_pattern
 from .views.site import SiteLayout
 from .views.site_files import ChartFormat, GeneratedSite, RenderOptions, generate_site
+from .words import Words, english, select_words
 
 log = get_plugin_logger("risk-register")  # the name users write in mkdocs.yml, as in config errors
 
@@ -96,6 +97,7 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
         self.page: PageRef | None = None
         self.view_site: Site | None = None
         self.reading: Future[History | Unavailable] | None = None
+        self.words: Words = english()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps one plugin instance across `mkdocs serve` rebuilds,
@@ -119,6 +121,13 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
                 )
         except ConfigError as error:
             raise PluginError(error.format()) from None
+        # The register's words, once a build: the plugin's language setting, else the theme's.
+        theme = config.theme
+        language = self.config.language or theme.get("language") or theme.get("locale")
+        selection = select_words(str(language) if language else None, labels_setting(self.config))
+        if selection.note:
+            log.info(selection.note)
+        self.words = selection.words
         # The views in any page, by the extension a Zensical site lists itself: one register for both.
         config.markdown_extensions[:] = [name for name in config.markdown_extensions if not _is_this_extension(name)]
         config.markdown_extensions.append(
@@ -161,6 +170,7 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
             issue_url=issue_url_pattern(self.config.issue_url, config.repo_url),
             chart_format=cast(ChartFormat, self.config.chart_format),  # a config Choice of these names
             commit_url=commit_url_pattern(config.repo_url),
+            words=self.words,
         )
         self.site = generate_site(register, layout, options, history)
         self.view_site = Site.of(self.site)
@@ -262,7 +272,7 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         if self.site is not None and config.nav is None:
-            arrange(nav, list(self.site.pages), list(self.site.risk_pages))
+            arrange(nav, list(self.site.pages), list(self.site.risk_pages), self.words)
         return nav
 
     def on_page_read_source(self, /, *, page: Page, config: MkDocsConfig) -> str | None:

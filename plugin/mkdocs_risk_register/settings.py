@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +23,10 @@ import mergedeep  # type: ignore[import-untyped]
 import yaml
 from mkdocs.utils.yaml import get_yaml_loader
 
-from .config import RiskRegisterConfig, issue_url_pattern, model_settings
+from .config import RiskRegisterConfig, issue_url_pattern, labels_setting, model_settings
 from .diagnostics import ConfigError, Diagnostic, Severity
 from .model import Model, model_from_settings
+from .words import Entry
 
 PLUGIN_NAME = "risk-register"
 # Under Zensical the settings are the Markdown extension's options (by entry point name or module).
@@ -62,6 +63,10 @@ class Settings:
     use_directory_urls: bool = True
     history: str | bool = "auto"
     """Whether `check` reads the git history for ``review-stale`` (as the build does)."""
+    language: str | None = None
+    """The register's language: the ``language`` setting, else the theme's (``theme.language``)."""
+    labels: Mapping[str, Entry] = field(default_factory=dict)
+    """The ``labels`` setting's entries (checked)."""
 
     @property
     def docs_dir(self) -> Path:
@@ -339,7 +344,9 @@ def parse_settings(text: str, config_path: Path, read: ReadFile) -> Settings | l
             *_locate(sources, str(key)),
             f"option '{key}': {message}",
             "warning",
-            "unknown-key" if str(message).startswith("Unrecognised configuration name") else "config-warning",
+            "unknown-key"
+            if str(message).startswith(("Unrecognised configuration name", "unknown key"))
+            else "config-warning",
         )
         for key, message in warnings
     )
@@ -372,7 +379,19 @@ def parse_settings(text: str, config_path: Path, read: ReadFile) -> Settings | l
         docs_dir_setting=str(document.get("docs_dir") or "docs"),
         use_directory_urls=document.get("use_directory_urls") is not False,
         history=config.history,
+        language=config.language or theme_language(document.get("theme")),
+        labels=labels_setting(config),
     )
+
+
+def theme_language(theme: Any) -> str | None:
+    """The theme's language as mkdocs.yml writes it: Material's ``language``, MkDocs' own themes' ``locale``."""
+    if isinstance(theme, Mapping):
+        for key in ("language", "locale"):
+            value = theme.get(key)
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+    return None
 
 
 def _text_or_none(value: Any) -> str | None:

@@ -5,18 +5,44 @@
  * table stays as built. Header buttons sort by any column (ids and text in
  * natural order, scores and levels by value); select boxes built from the
  * rows' data attributes filter by status, category, band and owner.
+ *
+ * The script holds no words of its own: the table's data-risk-register-words
+ * attribute carries them, in the site's language, from the plugin's catalogue
+ * (keys script.* of locales/<language>.yml), each as CLDR plural forms chosen
+ * here with Intl.PluralRules.
  */
 (function () {
   "use strict";
 
-  var FILTERS = [
-    ["status", "Status"],
-    ["category", "Category"],
-    ["band", "Band"],
-    ["owner", "Owner"]
-  ];
+  var FILTERS = ["status", "category", "band", "owner"];
   var NUMBER = /^-?\d+(?:\.\d+)?$/;
   var collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
+
+  // The table's words: {language, words: {key: {one: ..., other: ...}}}; null when it has none.
+  function readWords(table) {
+    var data;
+    try {
+      data = JSON.parse(table.getAttribute("data-risk-register-words") || "null");
+    } catch (error) {
+      return null;
+    }
+    if (!data || typeof data.words !== "object") return null;
+    var plurals = null;
+    try {
+      plurals = new Intl.PluralRules(data.language || undefined);
+    } catch (error) {
+      plurals = null;
+    }
+    return function (key, values) {
+      var forms = data.words[key] || {};
+      var count = values && typeof values.count === "number" ? values.count : null;
+      var text = (count !== null && plurals && forms[plurals.select(count)]) || forms.other || "";
+      return text.replace(/\{\{|\}\}|\{(\w+)\}/g, function (match, name) {
+        if (!name) return match.charAt(0);
+        return values && name in values ? String(values[name]) : match;
+      });
+    };
+  }
 
   function sortKey(row, index) {
     var cell = row.cells[index];
@@ -70,29 +96,34 @@
     rows.forEach(function (row, index) {
       row.setAttribute("data-order", String(index));
     });
+    enableSorting(table, body, rows);
+    var say = readWords(table);
+    if (say) addFilters(table, body, rows, say);
+  }
 
+  function addFilters(table, body, rows, say) {
     var tools = document.createElement("div");
     tools.className = "risk-register-tools";
     tools.setAttribute("role", "group");
-    tools.setAttribute("aria-label", "Filter the register");
+    tools.setAttribute("aria-label", say("filter_group"));
     var selects = [];
     FILTERS.forEach(function (filter) {
-      var values = optionValues(rows, filter[0]);
+      var values = optionValues(rows, filter);
       var label = document.createElement("label");
       var select = document.createElement("select");
-      select.setAttribute("data-filter", filter[0]);
-      select.appendChild(new Option("All", ""));
+      select.setAttribute("data-filter", filter);
+      select.appendChild(new Option(say("all"), ""));
       values.forEach(function (entry) {
-        select.appendChild(new Option(entry[0] + " (" + entry[1] + ")", entry[0]));
+        select.appendChild(new Option(say("option", { value: entry[0], count: entry[1] }), entry[0]));
       });
-      label.appendChild(document.createTextNode(filter[1] + " "));
+      label.appendChild(document.createTextNode(say("filter." + filter) + " "));
       label.appendChild(select);
       tools.appendChild(label);
       selects.push(select);
     });
     var reset = document.createElement("button");
     reset.type = "button";
-    reset.textContent = "Show all";
+    reset.textContent = say("show_all");
     reset.setAttribute("data-filter-reset", "");
     tools.appendChild(reset);
     var count = document.createElement("p");
@@ -106,7 +137,7 @@
     empty.hidden = true;
     var emptyCell = empty.insertCell(0);
     emptyCell.colSpan = table.tHead.rows[0].cells.length;
-    emptyCell.textContent = "No risk matches these filters.";
+    emptyCell.textContent = say("no_match");
 
     function applyFilters() {
       var shown = 0;
@@ -118,7 +149,7 @@
         if (visible) shown += 1;
       });
       empty.hidden = shown > 0;
-      count.textContent = shown + " of " + rows.length + " risks shown";
+      count.textContent = say("shown", { shown: shown, count: rows.length });
     }
     selects.forEach(function (select) {
       select.addEventListener("change", applyFilters);
@@ -130,6 +161,13 @@
       applyFilters();
     });
 
+    // Material wraps tables in scroll containers: put the tools above the wrapper.
+    var anchor = table.closest(".md-typeset__scrollwrap") || table;
+    anchor.parentNode.insertBefore(tools, anchor);
+    applyFilters();
+  }
+
+  function enableSorting(table, body, rows) {
     var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
     headers.forEach(function (th, index) {
       var button = document.createElement("button");
@@ -157,13 +195,11 @@
         sorted.forEach(function (row) {
           body.appendChild(row);
         });
+        // The "no match" row stays last.
+        var empty = body.querySelector("tr.risk-register-empty");
+        if (empty) body.appendChild(empty);
       });
     });
-
-    // Material wraps tables in scroll containers: put the tools above the wrapper.
-    var anchor = table.closest(".md-typeset__scrollwrap") || table;
-    anchor.parentNode.insertBefore(tools, anchor);
-    applyFilters();
   }
 
   function enhanceAll() {

@@ -32,6 +32,8 @@ ones. Links inside risk fields are written relative to the register's pages;
 
 from __future__ import annotations
 
+import functools
+import json
 import posixpath
 import re
 import xml.etree.ElementTree as etree
@@ -44,17 +46,17 @@ from markdown.util import AtomicString
 
 from .. import defaults
 from ..fields import Field
-from ..model import top_risks
 from ..naming import natural_key
 from ..register import Register
 from ..risk import Risk
+from ..words import Words, english
 from . import field_cells
-from .charts.matrix import NO_ACTIVE_RISKS, TEXT_LIST_CLASS, TEXT_LIST_SUMMARY, text_cells
+from .charts.matrix import TEXT_LIST_CLASS, text_cells
 from .inline import Relocate, append_inline, append_text, relocator
 from .mermaid import mermaid_block, quadrant_chart
 from .site import SiteLayout, page_name
 from .svg import MatrixLayout, matrix_figure, matrix_layout, risk_summary
-from .text import flat, has_control, plain_text
+from .text import escape, flat, has_control, plain_text
 
 RAW_TAG = "risk-register-raw"
 BODY_TAG = "risk-register-body"
@@ -63,8 +65,14 @@ VIEW_KINDS = ("risk-table", "risk-matrix", "risk-top", "risk-schedule", "risk-ca
 
 REGISTER_COLUMNS = defaults.REGISTER_COLUMNS
 EXTRA_COLUMNS = defaults.EXTRA_COLUMNS
-SCHEDULE_COLUMNS = ("ID", "Risk", "Band", "Last reviewed", "Next review", "Overdue")
-NO_MATCH = "No risk matches this view."
+SCHEDULE_COLUMNS = (
+    "column.id",
+    "column.risk",
+    "column.band",
+    "column.last_reviewed",
+    "column.next_review",
+    "column.overdue",
+)
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,8 @@ class PageContext:
     layout: SiteLayout = field(default_factory=SiteLayout)
     issue_url: str | None = None
     """Link pattern of ``#N`` references in ``related`` (``{number}`` stands for N)."""
+    words: Words = field(default_factory=english)
+    """The register's words in the site's language."""
 
     @property
     def folder(self) -> str:
@@ -230,6 +240,10 @@ def _note(text: str) -> etree.Element:
     return _el("p", text, {"class": "risk-register-empty"})
 
 
+def _no_match(page: PageContext) -> etree.Element:
+    return _note(page.words("table.no_match"))
+
+
 # --- columns --------------------------------------------------------------------------------------
 
 CellWriter = Callable[[etree.Element, Risk, PageContext], None]
@@ -239,8 +253,14 @@ SortKey = Callable[[Risk, Register], Any]
 @dataclass(frozen=True)
 class Column:
     name: str
+    """The name views' options use (``columns: [ID, Score]``): the same in every language."""
     write: CellWriter
     key: SortKey
+    label: str = ""
+    """The catalogue key of its header; a declared field's column is headed by its label (``name``)."""
+
+    def header(self, words: Words) -> str:
+        return words(self.label) if self.label else self.name
 
 
 def _id_cell(td: etree.Element, risk: Risk, page: PageContext) -> None:
@@ -289,8 +309,25 @@ def _residual(risk: Risk) -> str:
     return "" if value is None else str(value)
 
 
+_COLUMN_LABELS = {
+    "ID": "column.id",
+    "Risk": "column.risk",
+    "Category": "column.category",
+    "Prob": "column.prob",
+    "Impact": "column.impact",
+    "Score": "column.score",
+    "Mitigation": "column.mitigation",
+    "Contingency": "column.contingency",
+    "Owner": "column.owner",
+    "Status": "column.status",
+    "Band": "column.band",
+    "Treatment": "column.treatment",
+    "Residual": "column.residual",
+    "Next review": "column.next_review",
+}
+
 COLUMNS: dict[str, Column] = {
-    column.name.casefold(): column
+    column.name.casefold(): Column(column.name, column.write, column.key, _COLUMN_LABELS[column.name])
     for column in (
         Column("ID", _id_cell, lambda r, reg: natural_key(r.id)),
         Column("Risk", _title_cell, lambda r, reg: plain_text(r.title).casefold()),
@@ -335,6 +372,14 @@ def column_for(name: str, register: Register) -> Column:
     )
 
 
+@functools.lru_cache(maxsize=8)  # one JSON text a build, on every table
+def script_words(words: Words) -> str:
+    """The table script's words (``script.*``), for its ``data-risk-register-words`` attribute: the script
+    holds no text of its own. Each entry as plural forms, chosen in the browser by ``Intl.PluralRules``."""
+    entries = {key[len("script.") :]: words.forms(key) for key in words.entries if key.startswith("script.")}
+    return json.dumps({"language": words.language, "words": entries}, ensure_ascii=False, separators=(",", ":"))
+
+
 def _row_attrs(risk: Risk, anchors: bool) -> dict[str, str]:
     # The row's data-* attributes feed the table's filters in the browser; data-score their order.
     attrs = {"id": f"risk-{page_name(risk.id)}"} if anchors else {}  # the register page's own table only
@@ -365,12 +410,13 @@ def risk_table(register: Register, options: ViewOptions, page: PageContext) -> e
     """The register table: the reference's ten columns by default, a row per risk that matches."""
     risks = select(register, options)
     if not risks:
-        return _note(NO_MATCH)
+        return _no_match(page)
     columns = [column_for(name, register) for name in options.columns or REGISTER_COLUMNS]
     attrs = {"data-risk-register-table": ""}
     if options.columns:  # the styles of the full register table (its column widths) are not for this one
         attrs["data-columns"] = " ".join(column.name for column in columns)
-    table, body = _table([column.name for column in columns], attrs)
+    attrs["data-risk-register-words"] = script_words(page.words)
+    table, body = _table([column.header(page.words) for column in columns], attrs)
     anchors = page.src_uri == page.layout.src("index.md")
     for risk in risks:
         row = _sub(body, "tr", None, _row_attrs(risk, anchors))
@@ -387,19 +433,20 @@ def risk_schedule(register: Register, options: ViewOptions, page: PageContext) -
     if options.limit is not None:
         risks = risks[: options.limit]
     if not risks:
-        return _note(NO_MATCH)
-    table, body = _table(SCHEDULE_COLUMNS)
+        return _no_match(page)
+    words = page.words
+    table, body = _table([words(key) for key in SCHEDULE_COLUMNS])
     for risk in risks:
         row = _sub(body, "tr")
         _id_cell(_sub(row, "td"), risk, page)
         append_inline(_sub(row, "td"), risk.title, page.relocate)
         _sub(row, "td", risk.band.name)
-        _sub(row, "td", risk.reviewed.isoformat() if risk.reviewed else "never")
+        _sub(row, "td", risk.reviewed.isoformat() if risk.reviewed else words("value.never"))
         _sub(row, "td", _date(risk.next_review))
         if risk.overdue:
-            _sub(_sub(row, "td", None, {"data-overdue": "true"}), "strong", "overdue")
+            _sub(_sub(row, "td", None, {"data-overdue": "true"}), "strong", words("value.overdue"))
         else:
-            _sub(row, "td", "no")
+            _sub(row, "td", words("value.no"))
     return table
 
 
@@ -418,23 +465,24 @@ def risk_top(register: Register, options: ViewOptions, page: PageContext) -> etr
     top = ranked[: register.model.top if count is None else count]
     section = _el("div", None, {"class": "risk-register-top"})
     if not top:
-        section.append(_note(NO_MATCH))
+        section.append(_no_match(page))
         return section
+    words = page.words
     level = min(options.level, 6)
     for risk in top:
         _sub(section, f"h{level}", f"{risk.id}: {plain_text(risk.title)}")
         line = _sub(section, "p")
-        _sub(line, "strong", "Risk Score")
-        append_text(line, f": {risk.score} ({risk.probability.name} Probability, {risk.impact.name} Impact)")
+        _sub(line, "strong", words("top.risk_score"))
+        append_text(line, f": {score_line(risk, words)}")
         band = _sub(section, "p")
-        _sub(band, "strong", "Band")
+        _sub(band, "strong", words("field.band"))
         action = f" \u2014 {risk.band.action}" if risk.band.action else ""
         append_text(band, f": {risk.band.name}{action} \u00b7 ")
-        _sub(band, "strong", "Owner")
+        _sub(band, "strong", words("field.owner"))
         append_text(band, f": {risk.owner_text} \u00b7 ")
-        _sub(band, "strong", "Status")
+        _sub(band, "strong", words("field.status"))
         append_text(band, f": {risk.status.name} \u00b7 ")
-        _sub(band, "a", "Risk page", {"href": page.risk_link(risk.id)})
+        _sub(band, "a", words("top.risk_page"), {"href": page.risk_link(risk.id)})
         if risk.body.strip():
             section.append(_body(risk, level + 1, among_others=True))
     return section
@@ -452,7 +500,9 @@ def risk_card(
         title = _sub(card, "p", None, {"class": "risk-register-card-title"})
         link = _sub(title, "a", f"{risk.id}: ", {"href": page.risk_link(risk.id)})
         append_inline(link, risk.title, page.relocate)
-    table, body = _table(["Field", "Value"], {"data-risk-summary": page_name(risk.id)})
+    table, body = _table(
+        [page.words("field.field"), page.words("field.value")], {"data-risk-summary": page_name(risk.id)}
+    )
     for name, write in _card_rows(risk, register, page):
         row = _sub(body, "tr")
         _sub(row, "td", name)
@@ -462,7 +512,10 @@ def risk_card(
         chart = risk_chart(risk, page) if risk_chart is not None else None
         if chart is None:
             chart = matrix_figure(
-                matrix_layout(register.risks, register.model), page.risk_url, highlight=risk.id, text_list=False
+                matrix_layout(register.risks, register.model, words=page.words),
+                page.risk_url,
+                highlight=risk.id,
+                text_list=False,
             )
         if chart:
             card.append(raw(chart))
@@ -471,14 +524,21 @@ def risk_card(
     return card
 
 
+def score_line(risk: Risk, words: Words) -> str:
+    """``9 (High Probability, High Impact)``: a risk's score with its levels."""
+    return words("risk.score_line", score=risk.score, probability=risk.probability.name, impact=risk.impact.name)
+
+
 def _card_rows(risk: Risk, register: Register, page: PageContext) -> list[tuple[str, Callable[[etree.Element], None]]]:
+    words = page.words
     if risk.rank is not None:
-        rank = f"{risk.rank} of {register.active_count} active risks"
+        rank = words.count("card.rank", register.active_count, rank=risk.rank)
     else:
-        rank = f"not ranked (status {risk.status.name} is not tracked)"
+        rank = words("card.not_ranked", status=risk.status.name)
     review = ""
     if risk.next_review is not None:
-        review = risk.next_review.isoformat() + (" (overdue)" if risk.overdue else "")
+        date = risk.next_review.isoformat()
+        review = words("card.next_review_overdue", date=date) if risk.overdue else date
     band = f"{risk.band.name} \u2014 {risk.band.action}" if risk.band.action else risk.band.name
 
     def text(value: str) -> Callable[[etree.Element], None]:
@@ -487,57 +547,63 @@ def _card_rows(risk: Risk, register: Register, page: PageContext) -> list[tuple[
     def inline(value: str) -> Callable[[etree.Element], None]:
         return lambda td: append_inline(td, value, page.relocate)
 
-    score = f"{risk.score} ({risk.probability.name} Probability, {risk.impact.name} Impact)"
-    rows = [("Score", text(score))]
+    score = score_line(risk, words)
+    rows = [(words("field.score"), text(score))]
     if risk.residual is not None:  # current and residual side by side
         residual = risk.residual
         rows[0] = (
-            "Score",
+            words("field.score"),
             text(
-                f"{score} \u2192 residual {residual.score} "
-                f"({residual.probability.name} Probability, {residual.impact.name} Impact; {residual.band.name})"
+                words(
+                    "risk.score_residual",
+                    current=score,
+                    residual=residual.score,
+                    probability=residual.probability.name,
+                    impact=residual.impact.name,
+                    band=residual.band.name,
+                )
             ),
         )
     rows += [
-        ("Band", text(band)),
-        ("Rank", text(rank)),
-        ("Category", text(risk.category)),
-        ("Owner", text(risk.owner_text)),
-        ("Status", text(risk.status.name)),
-        ("Mitigation", inline(risk.mitigation)),
-        ("Contingency", inline(risk.contingency)),
-        ("Last reviewed", text(risk.reviewed.isoformat() if risk.reviewed else "never")),
-        ("Next review", text(review or "none (not tracked)")),
+        (words("field.band"), text(band)),
+        (words("field.rank"), text(rank)),
+        (words("field.category"), text(risk.category)),
+        (words("field.owner"), text(risk.owner_text)),
+        (words("field.status"), text(risk.status.name)),
+        (words("field.mitigation"), inline(risk.mitigation)),
+        (words("field.contingency"), inline(risk.contingency)),
+        (words("field.last_reviewed"), text(risk.reviewed.isoformat() if risk.reviewed else words("value.never"))),
+        (words("field.next_review"), text(review or words("card.not_tracked"))),
     ]
-    rows.extend(_treatment_rows(risk, register.build_date))
+    rows.extend(_treatment_rows(risk, register.build_date, words))
     if risk.related:
-        rows.append(("Related", lambda td: _related(td, risk.related, page)))
+        rows.append((words("field.related"), lambda td: _related(td, risk.related, page)))
     rows.extend(field_cells.field_rows(risk, register.model.fields, page.relocate))
-    rows.append(("Source", lambda td: td.append(_el("code", risk.source))))
+    rows.append((words("field.source"), lambda td: td.append(_el("code", risk.source))))
     return rows
 
 
-def _treatment_rows(risk: Risk, build_date: date) -> list[tuple[str, Callable[[etree.Element], None]]]:
+def _treatment_rows(risk: Risk, build_date: date, words: Words) -> list[tuple[str, Callable[[etree.Element], None]]]:
     """Treatment, appetite, target date and acceptance, for a risk that has them."""
     rows: list[tuple[str, str]] = []
     if risk.treatment is not None:
-        rows.append(("Treatment", risk.treatment))
+        rows.append((words("field.treatment"), risk.treatment))
     if risk.appetite is not None:
-        state = "above" if risk.above_appetite else "within"
-        rows.append(("Appetite", f"{risk.appetite} (score {risk.score} is {state} it)"))
+        state = "card.appetite_above" if risk.above_appetite else "card.appetite_within"
+        rows.append((words("field.appetite"), words(state, appetite=risk.appetite, score=risk.score)))
     if risk.target_date is not None:
-        rows.append(("Target date", risk.target_date.isoformat()))
+        rows.append((words("field.target_date"), risk.target_date.isoformat()))
     acceptance = risk.acceptance
     if acceptance is not None:
-        parts = [f"by {acceptance.by}" if acceptance.by else "by (nobody named)"]
+        parts = [words("card.accepted_by", name=acceptance.by) if acceptance.by else words("card.accepted_by_nobody")]
         if acceptance.date is not None:
-            parts.append(f"on {acceptance.date.isoformat()}")
+            parts.append(words("card.accepted_on", date=acceptance.date.isoformat()))
         if acceptance.expires is not None:
-            expired = " (expired)" if acceptance.expired(build_date) else ""
-            parts.append(f"until {acceptance.expires.isoformat()}{expired}")
+            until = "card.accepted_until_expired" if acceptance.expired(build_date) else "card.accepted_until"
+            parts.append(words(until, date=acceptance.expires.isoformat()))
         if acceptance.reason:
             parts.append(f"\u2014 {acceptance.reason}")
-        rows.append(("Acceptance", " ".join(parts)))
+        rows.append((words("field.acceptance"), " ".join(parts)))
 
     def text(value: str) -> Callable[[etree.Element], None]:
         return lambda td: append_text(td, value)
@@ -568,8 +634,13 @@ def _related_href(item: str, issue_url: str | None) -> str | None:
     return None
 
 
-def top_heading(register: Register) -> str:
-    return f"{top_risks(len(register.top))} \u2014 Detailed Analysis"
+def top_title(count: int, words: Words) -> str:
+    """The top page's name for ``count`` risks: Top 5 Risks, Top Risk for one, Top Risks for none."""
+    return words("top.title.none") if count == 0 else words.count("top.title", count)
+
+
+def top_heading(register: Register, words: Words) -> str:
+    return words("top.heading", top=top_title(len(register.top), words))
 
 
 def risk_matrix(
@@ -578,14 +649,15 @@ def risk_matrix(
     """The risk matrix of the risks that match: the SVG chart (with its text list), Mermaid's, or both."""
     risks = select(register, options)
     if not any(risk.active for risk in risks):
-        return _note(NO_MATCH)
-    mermaid = mermaid_block(quadrant_chart(risks, register.model)) if chart_format != "svg" else ""
+        return _no_match(page)
+    words = page.words
+    mermaid = mermaid_block(quadrant_chart(risks, register.model, words)) if chart_format != "svg" else ""
     if chart_format == "mermaid":
         return raw(mermaid)
     # The SVG is ready HTML, whose xlink:href no host rewrites: it links with page-relative URLs. The list
     # beside it is elements of the page with .md links: a host may rewrite relative links in raw HTML
     # (Zensical resolves them from the source file, one folder too deep under directory URLs).
-    layout = matrix_layout(risks, register.model)
+    layout = matrix_layout(risks, register.model, words=words)
     view = _el("div", None, {"class": "risk-matrix-view"})
     view.append(raw(matrix_figure(layout, page.risk_url, text_list=False)))
     view.append(_matrix_text(layout, page))
@@ -593,7 +665,7 @@ def risk_matrix(
         view.append(
             raw(
                 '<details class="risk-matrix-mermaid">\n'
-                f"<summary>Quadrant chart (Mermaid)</summary>\n{mermaid}\n</details>"
+                f"<summary>{escape(words('chart.mermaid'))}</summary>\n{mermaid}\n</details>"
             )
         )
     return view
@@ -602,7 +674,7 @@ def risk_matrix(
 def _matrix_text(layout: MatrixLayout, page: PageContext) -> etree.Element:
     """The chart as a list any reader can follow: each cell with its risks, linked to their pages."""
     details = _el("details", None, {"class": TEXT_LIST_CLASS})
-    _sub(details, "summary", TEXT_LIST_SUMMARY)
+    _sub(details, "summary", page.words("chart.text_list"))
     items = _sub(details, "ul")
     for name, members in text_cells(layout):
         if isinstance(members, str):
@@ -610,11 +682,11 @@ def _matrix_text(layout: MatrixLayout, page: PageContext) -> etree.Element:
             continue
         item = _sub(items, "li", f"{name}: ")
         for index, risk in enumerate(members):
-            link = _sub(item, "a", risk.id, {"href": page.risk_link(risk.id), "title": risk_summary(risk)})
+            link = _sub(item, "a", risk.id, {"href": page.risk_link(risk.id), "title": risk_summary(risk, page.words)})
             if index < len(members) - 1:
                 link.tail = ", "
     if not len(items):
-        _sub(items, "li", NO_ACTIVE_RISKS)
+        _sub(items, "li", page.words("chart.no_active"))
     return details
 
 

@@ -6,6 +6,7 @@ from the build date, so the same commit renders the same pages.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,10 +17,11 @@ from ..history import ADDED, REMOVED, Change, History, Unavailable, Value
 from ..model import Model
 from ..register import Register
 from ..risk import Risk
+from ..words import Words, english
 from .charts.timeline import Band, Layer, Series, stacked_chart, step_chart
 from .html import link, table_of_rows
 from .site import SiteLayout, page_name
-from .text import EM_DASH, escape
+from .text import EM_DASH, escape, html_words
 
 CHANGES_PAGE = "changes"
 ARROW = "→"
@@ -53,6 +55,7 @@ class HistoryView:
     register: Register
     layout: SiteLayout
     commit_url: str | None = None
+    words: Words = field(default_factory=english)
     _by_risk: dict[str, list[Change]] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
@@ -83,34 +86,38 @@ class HistoryView:
             return ""  # said once, on the changes page, rather than on every risk page
         timeline = self.history.timelines.get(risk.id)
         changes = self._by_risk.get(risk.id, [])
+        words = self.words
         if not timeline or self.end is None:
-            return "## History\n\n<p>No commit of the branch holds this risk yet.</p>\n"
-        parts = ["## History", self._score_figure(risk)]
+            return f"## {words('history.heading')}\n\n<p>{escape(words('history.none'))}</p>\n"
+        parts = [f"## {words('history.heading')}", self._score_figure(risk)]
         rows = (
             f"<tr><td>{c.date}</td><td>{escape(c.author)}</td><td>{self._commit(c.commit)}</td>"
-            f"<td>{escape(c.field)}</td><td>{_value(c.old)} {ARROW} {_value(c.new)}</td></tr>"
+            f"<td>{escape(self._field(c.field))}</td><td>{_value(c.old)} {ARROW} {_value(c.new)}</td></tr>"
             for c in _newest_commit_first(changes)
         )
-        parts.append(
-            table_of_rows(
-                ["Date", "Author", "Commit", "Field", "Change"], rows, attrs={"data-risk-history": page_name(risk.id)}
-            )
-        )
+        headers = [words(f"column.{name}") for name in ("date", "author", "commit", "field", "change")]
+        parts.append(table_of_rows(headers, rows, attrs={"data-risk-history": page_name(risk.id)}))
         return "\n\n".join(parts) + "\n"
+
+    def _field(self, name: str) -> str:
+        """A front-matter key in the site's language (``history.field.*``); other keys as written."""
+        key = f"history.field.{name}"
+        return self.words(key) if key in self.words.entries else name
 
     def _score_figure(self, risk: Risk) -> str:
         assert isinstance(self.history, History) and self.end is not None
+        words = self.words
         points = self.history.timelines[risk.id]
         model = self.register.model
         scores = [(p.date, p.score) for p in points]
-        series = [Series("Score", scores)]
+        series = [Series(words("history.series.score"), scores)]
         residuals = [(p.date, p.residual) for p in points]
         if any(value is not None for _, value in residuals):
-            series.append(Series("Residual score", residuals, dashed=True))
+            series.append(Series(words("history.series.residual"), residuals, dashed=True))
         reachable = model.reachable_scores()
         text = self._score_text(risk.id, scores, residuals)
         svg = step_chart(
-            title=f"{risk.id}: score over time",
+            title=words("history.chart_title", id=risk.id),
             description=text,
             id_prefix=f"risk-history-{page_name(risk.id)}",
             series=series,
@@ -124,45 +131,59 @@ class HistoryView:
             f'<figcaption class="risk-history-text">{escape(text)}</figcaption>\n</figure>'
         )
 
-    @staticmethod
     def _score_text(
-        risk_id: str, scores: Sequence[tuple[str, int | None]], residuals: Sequence[tuple[str, int | None]]
+        self, risk_id: str, scores: Sequence[tuple[str, int | None]], residuals: Sequence[tuple[str, int | None]]
     ) -> str:
+        words = self.words
+
         def steps(points: Sequence[tuple[str, int | None]]) -> str:
             said = []
             last: int | str | None = "start"
             for date, value in points:
                 if value == last:
                     continue
-                said.append(f"removed on {date}" if value is None else f"{value} from {date}")
+                day = self._date(date)
+                said.append(
+                    words("history.step_removed", date=day)
+                    if value is None
+                    else words("history.step", value=value, date=day)
+                )
                 last = value
             return ", ".join(said)
 
-        text = f"Score of {risk_id} over time: {steps(scores)}."
+        text = words("history.text", id=risk_id, steps=steps(scores))
         if any(value is not None for _, value in residuals):
-            text += f" Residual score: {steps(residuals) or 'none'}."
+            text += " " + words("history.text_residual", steps=steps(residuals) or words("value.none"))
         return text
+
+    def _date(self, iso: str) -> str:
+        """A commit's day (``YYYY-MM-DD``) in running text, in the site's language."""
+        return self.words.date(dt.date.fromisoformat(iso))
 
     # --- the changes page ------------------------------------------------------------------------
 
     def changes_page(self) -> str:
-        parts = ["# Register changes"]
+        words = self.words
+        parts = [f"# {words('changes.title')}"]
         history = self.history
         if not isinstance(history, History):
+            title = escape(words("changes.unavailable"))
             parts.append(
-                f'<div class="admonition note">\n<p class="admonition-title">History unavailable</p>\n'
-                f"<p>The history was not read: {escape(history.reason)}.</p>\n</div>"
+                f'<div class="admonition note">\n<p class="admonition-title">{title}</p>\n'
+                f"<p>{escape(words('changes.not_read', reason=history.reason))}</p>\n</div>"
             )
             return "\n\n".join(parts) + "\n"
         if not history.changes:
-            parts.append("<p>No commit has changed a risk yet.</p>")
+            parts.append(f"<p>{escape(words('changes.empty'))}</p>")
             return "\n\n".join(parts) + "\n"
-        parts.append(
-            "<p>Every change that commits of this branch made to the risks, newest first, grouped by month; "
-            f'the same as data in <a href="{escape(self.layout.file_href(CHANGES_PAGE, "history.json"))}">'
-            "history.json</a>.</p>"
-        )
-        parts += ["## Active risks over time", self._band_figure(), self._total_figure(), "## Changelog"]
+        link = f'<a href="{escape(self.layout.file_href(CHANGES_PAGE, "history.json"))}">history.json</a>'
+        parts.append(f"<p>{html_words(words, 'changes.intro', link=link)}</p>")
+        parts += [
+            f"## {words('changes.over_time')}",
+            self._band_figure(),
+            self._total_figure(),
+            f"## {words('changes.changelog')}",
+        ]
         parts += self._changelog(history)
         return "\n\n".join(parts) + "\n"
 
@@ -177,13 +198,16 @@ class HistoryView:
             for index, band in reversed(list(enumerate(model.bands)))
         ]
         last = points[-1]
-        text = (
-            f"Active risks per band, from {dates[0]} to {dates[-1]}; on {last.date}: "
-            + ", ".join(f"{band.name} {last.bands[i]}" for i, band in enumerate(model.bands))
-            + "."
+        words = self.words
+        text = words(
+            "changes.bands_text",
+            start=self._date(dates[0]),
+            end=self._date(dates[-1]),
+            date=self._date(last.date),
+            counts=", ".join(f"{band.name} {last.bands[i]}" for i, band in enumerate(model.bands)),
         )
         svg = stacked_chart(
-            title="Active risks by band",
+            title=words("changes.bands_title"),
             description=text,
             id_prefix="risk-history-bands",
             dates=dates,
@@ -194,10 +218,10 @@ class HistoryView:
             f"<tr><td>{p.date}</td>" + "".join(f"<td>{n}</td>" for n in p.bands) + f"<td>{p.total}</td></tr>"
             for p in reversed(points)
         )
-        data_table = table_of_rows(["Date", *(b.name for b in model.bands), "Total score"], rows)
+        data_table = table_of_rows([words("column.date"), *(b.name for b in model.bands), words("changes.total")], rows)
         return (
             f'<figure class="risk-history-figure">\n{svg}\n<figcaption class="risk-history-text">{escape(text)}'
-            f'</figcaption>\n</figure>\n<details class="risk-history-data">\n<summary>The charts\' data as a table'
+            f'</figcaption>\n</figure>\n<details class="risk-history-data">\n<summary>{escape(words("changes.data"))}'
             f"</summary>\n{data_table}\n</details>"
         )
 
@@ -205,16 +229,21 @@ class HistoryView:
         assert isinstance(self.history, History) and self.end is not None
         points = self.history.register_points
         totals = [(p.date, p.total) for p in points]
-        text = (
-            f"Total score of the active risks, from {points[0].date} to {points[-1].date}: "
-            f"{points[0].total} at first, {points[-1].total} on {points[-1].date}, "
-            f"highest {max(t for _, t in totals)}."
+        words = self.words
+        text = words(
+            "changes.total_text",
+            start=self._date(points[0].date),
+            end=self._date(points[-1].date),
+            first=points[0].total,
+            last=points[-1].total,
+            date=self._date(points[-1].date),
+            highest=max(t for _, t in totals),
         )
         svg = step_chart(
-            title="Total score of active risks",
+            title=words("changes.total_title"),
             description=text,
             id_prefix="risk-history-total",
-            series=[Series("Total score", totals)],
+            series=[Series(words("changes.total"), totals)],
             end=self.end,
             y_min=0,
             y_max=max(t for _, t in totals),
@@ -253,20 +282,31 @@ class HistoryView:
             title = titles.get(risk_id) or next(
                 (str(c.new if c.field == ADDED else c.old) for c in changes if c.field in (ADDED, REMOVED)), ""
             )
-            what = "; ".join(_describe(c, inactive) for c in changes)
+            what = "; ".join(self._describe(c, inactive) for c in changes)
             months.setdefault(date[:7], []).append(
                 f"<tr><td>{date}</td><td>{risk_link}</td><td>{escape(title)}</td><td>{what}</td>"
                 f"<td>{escape(first.author)}</td><td>{self._commit(commit)}</td></tr>"
             )
         parts = []
+        headers = [self.words(f"column.{name}") for name in ("date", "id", "risk", "change", "author", "commit")]
         for month, month_rows in months.items():
-            parts.append(f"### {month}")
-            parts.append(
-                table_of_rows(
-                    ["Date", "ID", "Risk", "Change", "Author", "Commit"], month_rows, attrs={"data-risk-changes": month}
-                )
-            )
+            parts.append(f"### {self.words.month(dt.date.fromisoformat(month + '-01'))}")
+            parts.append(table_of_rows(headers, month_rows, attrs={"data-risk-changes": month}))
         return parts
+
+    def _describe(self, change: Change, inactive: set[str]) -> str:
+        """What a commit did to a risk, as HTML (values escaped)."""
+        words = self.words
+        if change.field == ADDED:
+            return escape(words("changes.added"))
+        if change.field == REMOVED:
+            return escape(words("changes.removed"))
+        values = f"{_value(change.old)} {ARROW} {_value(change.new)}"
+        if change.field == "score":
+            return html_words(words, "changes.rescored", values=values)
+        if change.field == "status" and str(change.new).casefold() in inactive:
+            return html_words(words, "changes.closed", values=values)
+        return html_words(words, "changes.field", field=escape(self._field(change.field)), values=values)
 
 
 def _newest_commit_first(changes: Sequence[Change]) -> list[Change]:
@@ -275,19 +315,6 @@ def _newest_commit_first(changes: Sequence[Change]) -> list[Change]:
     for change in changes:
         commits.setdefault(change.commit, []).append(change)
     return [change for group in reversed(commits.values()) for change in group]
-
-
-def _describe(change: Change, inactive: set[str]) -> str:
-    if change.field == ADDED:
-        return "added"
-    if change.field == REMOVED:
-        return "removed"
-    values = f"{_value(change.old)} {ARROW} {_value(change.new)}"
-    if change.field == "score":
-        return f"re-scored {values}"
-    if change.field == "status" and str(change.new).casefold() in inactive:
-        return f"closed ({values})"
-    return f"{escape(change.field)} {values}"
 
 
 def _bands(model: Model) -> list[Band]:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+from .. import defaults
 from ..model import Model
 from ..risk import Risk
+from ..words import Words
 from .chart import chart_points
 from .text import escape, one_line
 
@@ -31,9 +33,17 @@ def label(text: str) -> str:
     return '"' + (" " + text if text.startswith("`") or not text else text) + '"'
 
 
-def title_text(text: str) -> str:
+def title_text(text: str, default: str) -> str:
     """Mermaid's title runs to the end of the line; '#' and ';' ended it in older Mermaid versions."""
-    return _one_line(text).replace("#", " ").replace(";", ",").strip() or "Risk Matrix"
+    return (
+        _one_line(text).replace("#", " ").replace(";", ",").strip()
+        or _one_line(default).replace("#", " ").replace(";", ",").strip()
+    )
+
+
+def chart_title(model: Model, words: Words) -> str:
+    """The chart setting's title; the catalogue's when the setting gives the default (English) one."""
+    return words("chart.title") if model.chart_title == defaults.CHART_TITLE else model.chart_title
 
 
 def coordinate(value: float) -> str:
@@ -46,16 +56,23 @@ def coordinate(value: float) -> str:
     return "1" if text.startswith("1") else text
 
 
-def quadrant_chart(risks: list[Risk], model: Model) -> str:
+def quadrant_chart(risks: list[Risk], model: Model, words: Words) -> str:
     """Mermaid source: title, axes, quadrant labels, one point per active risk."""
     prob, impact = model.probability.levels, model.impact.levels
+
+    def ends(key: str, levels: tuple[str, str]) -> str:
+        return " --> ".join(label(words(key, level=level)) for level in levels)
+
+    quadrants: tuple[str, ...] = model.quadrants
+    if quadrants == defaults.QUADRANTS:  # not configured: the catalogue's
+        quadrants = tuple(words(f"chart.quadrant_{n}") for n in range(1, 5))
     lines = [
         "quadrantChart",
-        f"    title {title_text(model.chart_title)}",
-        f"    x-axis {label(prob[0].name + ' Probability')} --> {label(prob[-1].name + ' Probability')}",
-        f"    y-axis {label(impact[0].name + ' Impact')} --> {label(impact[-1].name + ' Impact')}",
+        f"    title {title_text(chart_title(model, words), words('chart.title'))}",
+        f"    x-axis {ends('chart.mermaid.probability', (prob[0].name, prob[-1].name))}",
+        f"    y-axis {ends('chart.mermaid.impact', (impact[0].name, impact[-1].name))}",
     ]
-    lines += [f"    quadrant-{n} {label(text)}" for n, text in enumerate(model.quadrants, start=1)]
+    lines += [f"    quadrant-{n} {label(text)}" for n, text in enumerate(quadrants, start=1)]
     for point in chart_points(risks, model):
         lines.append(f"    {label(point.risk.id)}: [{coordinate(point.x)}, {coordinate(point.y)}]")
     return "\n".join(lines)

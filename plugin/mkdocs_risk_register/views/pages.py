@@ -6,53 +6,41 @@ import re
 
 from .. import defaults
 from ..diagnostics import Diagnostic
-from ..model import Model, top_risks
+from ..model import Model
 from ..register import Register
 from ..risk import Risk
+from ..words import Words
+from .blocks import top_heading
 from .html import Cell, table
 from .incomplete import PROBLEMS_ID, incomplete_note
 from .site import SiteLayout
-from .text import EM_DASH, escape, heading_markdown, markdown_text
+from .text import EM_DASH, escape, heading_markdown, html_words, markdown_text
 from .treatment_summary import treatment_summary
-
-
-def top_title(n: int) -> str:
-    return f"{top_risks(n)} — Detailed Analysis"
 
 
 def _bold(text: str) -> Cell:
     return Cell(f"<strong>{escape(text)}</strong>")
 
 
-def _score_range(model: Model, band_index: int) -> Cell | str:
+def _score_range(model: Model, band_index: int, words: Words) -> Cell | str:
     """A band's scores as the reference's guide writes them (7-9); a dash for a band no score reaches."""
     scores = model.band_scores(band_index)
     if scores is None:
-        return Cell(EM_DASH, {"title": "no score reaches this band"})
+        return Cell(EM_DASH, {"title": words("guide.no_score")})
     low, high = scores
     return str(low) if low == high else f"{low}-{high}"
 
 
-def _days(days: int) -> str:
-    return "1 day" if days == 1 else f"{days} days"
-
-
-def scoring_guide(model: Model) -> str:
+def scoring_guide(model: Model, words: Words) -> str:
     parts = []
-    for scale in (model.probability, model.impact):
-        heading = scale.name.capitalize()
+    for scale, heading in ((model.probability, "guide.probability"), (model.impact, "guide.impact")):
         parts.append(
             table(
-                [heading, "Score", "Description"],
+                [words(heading), words("guide.score"), words("guide.description")],
                 [[_bold(lv.name), str(lv.value), lv.description] for lv in reversed(scale.levels)],
             )
         )
-    formula = {
-        "product": "Score = Probability × Impact",
-        "sum": "Score = Probability + Impact",
-        "matrix": "Score from the matrix below",
-    }[model.scoring]
-    parts.append(f"<p>{escape(formula)}:</p>")
+    parts.append(f"<p>{escape(words(f'guide.formula.{model.scoring}'))}</p>")
     rows = []
     for impact in reversed(model.impact.levels):
         cells: list[Cell | str] = [_bold(impact.name)]
@@ -60,12 +48,17 @@ def scoring_guide(model: Model) -> str:
             score = model.score(probability, impact)
             cells.append(Cell(escape(str(score)), {"title": model.band_for(score).name}))
         rows.append(cells)
-    parts.append(table(["Impact \\ Probability", *model.probability.names], rows))
+    parts.append(table([words("guide.matrix_corner"), *model.probability.names], rows))
     parts.append(
         table(
-            ["Risk Score", "Band", "Action", "Review every"],
+            [words("guide.band_score"), words("guide.band"), words("guide.action"), words("guide.review_every")],
             [
-                [_score_range(model, index), _bold(band.name), band.action, _days(band.review_days)]
+                [
+                    _score_range(model, index, words),
+                    _bold(band.name),
+                    band.action,
+                    words.count("guide.days", band.review_days),
+                ]
                 for index, band in enumerate(model.bands)
             ],
         )
@@ -73,25 +66,26 @@ def scoring_guide(model: Model) -> str:
     return "\n\n".join(parts)
 
 
-def problems_note(register: Register) -> str:
-    """A visible note listing every problem, and the files left out of the register."""
+def problems_note(register: Register, words: Words) -> str:
+    """A visible note listing every problem (as the build log writes them), and the files left out."""
     if not register.problems:
         return ""
     errors, warnings = len(register.errors), len(register.warnings)
     summary = []
     if register.left_out:
-        summary.append(f"{len(register.left_out)} file{'s' if len(register.left_out) != 1 else ''} left out")
-    summary.append(f"{errors} error{'s' if errors != 1 else ''}")
-    summary.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+        summary.append(words.count("problems.left_out", len(register.left_out)))
+    summary.append(words.count("problems.errors", errors))
+    summary.append(words.count("problems.warnings", warnings))
     kind = "failure" if errors else "warning"
     items = "\n".join(f"<li>{_problem_html(p)}</li>" for p in register.problems)
     left_out = ""
     if register.left_out:
         files = ", ".join(f"<code>{escape(path)}</code>" for path in register.left_out)
-        left_out = f"\n<p>Files left out of the register: {files}</p>"
+        left_out = f"\n<p>{html_words(words, 'problems.files', files=files)}</p>"
+    title = escape(words("problems.title", summary=", ".join(summary)))
     return (
         f'<div class="admonition {kind}" id="{PROBLEMS_ID}" data-risk-register-problems>\n'
-        f'<p class="admonition-title">Problems in the risk files: {", ".join(summary)}</p>{left_out}\n'
+        f'<p class="admonition-title">{title}</p>{left_out}\n'
         f"<ul>\n{items}\n</ul>\n</div>"
     )
 
@@ -103,28 +97,34 @@ def _problem_html(problem: Diagnostic) -> str:
     )
 
 
-def register_page(register: Register, layout: SiteLayout, chart_html: str) -> str:
+def _top_link(count: int, words: Words) -> str:
+    return words("top.link.none") if count == 0 else words.count("top.link", count)
+
+
+def register_page(register: Register, layout: SiteLayout, chart_html: str, words: Words) -> str:
     links = []
     if register.model.top:
-        links.append(f"[{top_risks(len(register.top)).capitalize()}](top.md)")  # as many as the page shows
-    links.append("[Monitoring schedule](monitoring.md)")
-    links.append("data: [JSON](risks.json), [CSV](risks.csv)")
-    summary = (
-        f"{len(register.risks)} risks in the register, {register.active_count} active; "
-        f"computed on {register.build_date.isoformat()}. " + " · ".join(links)
+        links.append(f"[{_top_link(len(register.top), words)}](top.md)")  # as many as the page shows
+    links.append(f"[{words('register.link.monitoring')}](monitoring.md)")
+    links.append(words("register.link.data", json="[JSON](risks.json)", csv="[CSV](risks.csv)"))
+    summary = words.count(
+        "register.summary",
+        len(register.risks),
+        active=register.active_count,
+        date=words.date(register.build_date),
     )
     sections = [
-        "# Risk Register",
-        incomplete_note(register, layout, "index"),
-        problems_note(register),
-        summary,
-        "## Risk Matrix",
+        f"# {words('register.title')}",
+        incomplete_note(register, layout, "index", words),
+        problems_note(register, words),
+        f"{summary} " + " · ".join(links),
+        f"## {words('register.matrix_heading')}",
         chart_html,
-        "### Scoring Guide",
-        scoring_guide(register.model),
-        treatment_summary(register),
-        "## Register",
-        _register_table(register) if register.risks else "No risks yet.",
+        f"### {words('register.scoring_guide')}",
+        scoring_guide(register.model, words),
+        treatment_summary(register, words),
+        f"## {words('register.table_heading')}",
+        _register_table(register) if register.risks else words("register.empty"),
     ]
     # Ten columns want the page's whole width: Material (and Zensical) hide their sidebars on request.
     return WIDE_PAGE + "\n\n".join(s for s in sections if s) + "\n"
@@ -140,53 +140,48 @@ def _register_table(register: Register) -> str:
     return view("risk-table", options=f"    columns: [{', '.join(columns)}]")  # names of the views' own columns
 
 
-def top_page(register: Register, layout: SiteLayout) -> str:
+def top_page(register: Register, layout: SiteLayout, words: Words) -> str:
     top = register.top
-    sections = [f"# {top_title(len(top))}", incomplete_note(register, layout, "top")]
+    sections = [f"# {top_heading(register, words)}", incomplete_note(register, layout, "top", words)]
     if not top:
-        sections.append("No active risks.")
-    elif len(top) == 1:
-        sections.append("The highest-scoring active risk.")
+        sections.append(words("top.none"))
     else:
-        sections.append(f"The {len(top)} highest-scoring active risks, by score and then by id.")
+        sections.append(words.count("top.intro", len(top)))
     if top:
         sections.append(view("risk-top"))
     return "\n\n".join(s for s in sections if s) + "\n"
 
 
-def monitoring_page(register: Register, layout: SiteLayout) -> str:
+def monitoring_page(register: Register, layout: SiteLayout, words: Words) -> str:
     model = register.model
-    sections = ["# Risk Monitoring Schedule", incomplete_note(register, layout, "monitoring")]
+    sections = [f"# {words('monitoring.title')}", incomplete_note(register, layout, "monitoring", words)]
     if model.monitoring:
         sections.append(
             table(
-                ["Frequency", "Activity", "Participants", "Output"],
+                [words(f"monitoring.{name}") for name in ("frequency", "activity", "participants", "output")],
                 [[_bold(a.frequency), a.activity, a.participants, a.output] for a in model.monitoring],
             )
         )
     else:
-        sections.append("No monitoring activities are configured.")
-    sections.append("## Risk Status Definitions")
+        sections.append(words("monitoring.none"))
+    sections.append(f"## {words('monitoring.statuses')}")
+    tracked = {True: words("monitoring.tracked_yes"), False: words("monitoring.tracked_no")}
     sections.append(
         table(
-            ["Status", "Description", "Tracked"],
-            [
-                [
-                    _bold(s.name),
-                    s.description,
-                    "yes" if s.active else "no: out of the top risks and the review calendar",
-                ]
-                for s in model.statuses
-            ],
+            [words("monitoring.status"), words("monitoring.description"), words("monitoring.tracked")],
+            [[_bold(s.name), s.description, tracked[s.active]] for s in model.statuses],
         )
     )
-    sections.append("## Review Calendar")
+    sections.append(f"## {words('monitoring.calendar')}")
     active = [r for r in register.risks if r.active]
     overdue = sum(1 for r in active if r.overdue)
     sections.append(
-        f"Each active risk is due for review its band's interval after its last review; "
-        f"a risk never reviewed is due on the build date. "
-        f"On {register.build_date.isoformat()}: {overdue} of {len(active)} overdue."
+        words(
+            "monitoring.calendar_intro",
+            date=words.date(register.build_date),
+            overdue=overdue,
+            count=len(active),
+        )
     )
     if active:
         sections.append(view("risk-schedule"))

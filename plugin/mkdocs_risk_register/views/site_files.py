@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
 from ..history import History, Unavailable
 from ..register import Register
 from ..risk import Risk
+from ..words import Words, english
 from .blocks import PageContext
 from .export import register_to_csv, register_to_json
 from .history_data import history_to_json
@@ -20,6 +21,7 @@ from .mermaid import mermaid_block, quadrant_chart
 from .pages import monitoring_page, register_page, risk_page, top_page
 from .site import SiteLayout, page_name
 from .svg import CompactChart, MatrixLayout, matrix_figure, matrix_layout, register_charts
+from .text import escape, html_words
 
 ChartFormat = Literal["svg", "mermaid", "both"]
 CHART_FORMATS: tuple[ChartFormat, ...] = ("svg", "mermaid", "both")
@@ -37,6 +39,8 @@ class RenderOptions:
     chart_format: ChartFormat = "both"
     commit_url: str | None = None
     """Link pattern of a commit in the history, ``{commit}`` standing for its id."""
+    words: Words = field(default_factory=english)
+    """The register's words in the site's language (made once per build)."""
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,7 @@ class GeneratedSite:
     @cached_property
     def compact_chart(self) -> CompactChart:
         """The risk pages' chart of a large register without its risk: drawn once for all of them."""
-        return CompactChart(matrix_layout([], self.register.model, counts=self.matrix.counts))
+        return CompactChart(matrix_layout([], self.register.model, counts=self.matrix.counts, words=self.options.words))
 
     def risk_page_chart(self, src_path: str) -> str:
         """The chart of a risk page: the risk matrix with that risk highlighted (empty with Mermaid only)."""
@@ -79,7 +83,7 @@ class GeneratedSite:
         """A risk page's Markdown: its title and its card (the card view draws the chart, see :meth:`risk_chart`),
         then its History section (``history_section`` stands in for it when given)."""
         risk = self.risk_pages[src_path]
-        page = risk_page(risk, incomplete_note(self.register, self.layout, page_name(risk.id)))
+        page = risk_page(risk, incomplete_note(self.register, self.layout, page_name(risk.id), self.options.words))
         section = self.history_section(src_path) if history_section is None else history_section
         return f"{page}\n{section}" if section else page
 
@@ -97,7 +101,9 @@ class GeneratedSite:
             yield src_path, self.render_risk_page(src_path)
 
 
-def register_chart(register: Register, svg_figure: str, chart_format: ChartFormat, *, counted: bool) -> str:
+def register_chart(
+    register: Register, svg_figure: str, chart_format: ChartFormat, words: Words, *, counted: bool
+) -> str:
     """The register page's chart: the SVG matrix, the reference's Mermaid quadrant chart, or both.
 
     A ``counted`` register (over REGISTER_CHART_MARKERS active risks) gets no Mermaid chart with ``both``.
@@ -106,17 +112,17 @@ def register_chart(register: Register, svg_figure: str, chart_format: ChartForma
         return svg_figure
     if chart_format == "both" and counted:
         # A point per risk, by the thousand: slow to draw in the browser and unreadable once drawn.
-        return (
-            f'{svg_figure}\n\n<p class="risk-matrix-mermaid-omitted">The Mermaid quadrant chart is left out '
-            f"above {REGISTER_CHART_MARKERS} active risks; <code>chart_format: mermaid</code> draws it.</p>"
+        omitted = html_words(
+            words, "chart.mermaid_omitted", limit=REGISTER_CHART_MARKERS, setting="<code>chart_format: mermaid</code>"
         )
-    mermaid = mermaid_block(quadrant_chart(list(register.risks), register.model))
+        return f'{svg_figure}\n\n<p class="risk-matrix-mermaid-omitted">{omitted}</p>'
+    mermaid = mermaid_block(quadrant_chart(list(register.risks), register.model, words))
     if chart_format == "mermaid":
         return mermaid
     # Below the SVG, folded: the same risks at the positions their ``chart`` values give, as in the reference.
     return (
         f'{svg_figure}\n\n<details class="risk-matrix-mermaid">\n'
-        f"<summary>Quadrant chart (Mermaid)</summary>\n{mermaid}\n</details>"
+        f"<summary>{escape(words('chart.mermaid'))}</summary>\n{mermaid}\n</details>"
     )
 
 
@@ -128,7 +134,8 @@ def generate_site(
 ) -> GeneratedSite:
     """Every generated file; ``history`` adds the changes page, history.json and risk pages' History sections."""
     options = options or RenderOptions()
-    matrix = matrix_layout(register.risks, register.model)
+    words = options.words
+    matrix = matrix_layout(register.risks, register.model, words=words)
     counted = register.active_count > REGISTER_CHART_MARKERS  # charts count risks per cell, not a dot each
     # Links in the file resolve from the prefix folder, as from the register page beside it.
     svg_figure, svg_file = register_charts(
@@ -136,19 +143,19 @@ def generate_site(
         functools.partial(layout.risk_href, "index"),
         layout.file_href("index", MATRIX_FILE),
         counted=counted,
-        note=incomplete_sentence(register, layout, "index"),
+        note=incomplete_sentence(register, layout, "index", words),
     )
-    chart = register_chart(register, svg_figure, options.chart_format, counted=counted)
-    pages = {layout.src("index.md"): register_page(register, layout, chart)}
+    chart = register_chart(register, svg_figure, options.chart_format, words, counted=counted)
+    pages = {layout.src("index.md"): register_page(register, layout, chart, words)}
     if register.model.top:
-        pages[layout.src("top.md")] = top_page(register, layout)
-    pages[layout.src("monitoring.md")] = monitoring_page(register, layout)
+        pages[layout.src("top.md")] = top_page(register, layout, words)
+    pages[layout.src("monitoring.md")] = monitoring_page(register, layout, words)
     pages[layout.src("risks.json")] = register_to_json(register)
     pages[layout.src("risks.csv")] = register_to_csv(register)
     pages[layout.src(MATRIX_FILE)] = svg_file
     view = None
     if history is not None:
-        view = HistoryView(history, register, layout, options.commit_url)
+        view = HistoryView(history, register, layout, options.commit_url, words)
         pages[layout.src(f"{CHANGES_PAGE}.md")] = view.changes_page()
         pages[layout.src("history.json")] = history_to_json(history if isinstance(history, History) else None)
     risk_pages = {layout.risk_src(risk.id): risk for risk in register.risks}

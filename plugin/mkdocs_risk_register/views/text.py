@@ -14,6 +14,8 @@ from functools import lru_cache
 
 from markdown_it import MarkdownIt
 
+from ..words import Words
+
 _INLINE = MarkdownIt("commonmark", {"html": False})
 # Python-Markdown's backslash-escapable characters, and the three that markdown_text writes as entities.
 _MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!&<>]")
@@ -126,3 +128,10 @@ def escape(text: str) -> str:
     if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
         return html.escape(text, quote=True)
     return text
+
+
+def html_words(words: Words, key: str, count: int | None = None, /, **html: object) -> str:
+    """A catalogue entry as HTML: its text escaped, then its placeholders filled with ``html`` (ready HTML:
+    links, code) and ``count``. An entry comes from the configuration too (``labels``): never trusted as HTML."""
+    values = html if count is None else {"count": count, **html}
+    return escape(words.form(key, count)).format_map(values)

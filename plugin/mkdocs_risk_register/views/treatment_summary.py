@@ -8,13 +8,13 @@ import datetime as dt
 from ..register import Register
 from ..risk import Risk
 from ..treatment import has_plan
+from ..words import Words
 from .export import uses_treatment
 from .html import table
 from .site import page_name
 from .text import heading_markdown, markdown_text
 
 EXPIRING_WITHIN_DAYS = 30
-NO_TREATMENT = "(none)"
 
 
 def _risk_item(risk: Risk, detail: str) -> str:
@@ -41,7 +41,7 @@ def expiring_acceptances(register: Register) -> list[Risk]:
     return sorted(found, key=lambda r: r.acceptance.expires if r.acceptance and r.acceptance.expires else end)
 
 
-def treatment_summary(register: Register) -> str:
+def treatment_summary(register: Register, words: Words) -> str:
     """The section as Markdown; empty for a register without treatments or appetite."""
     if not (register.model.has_appetite or uses_treatment(register)):
         return ""
@@ -54,28 +54,28 @@ def treatment_summary(register: Register) -> str:
         else:
             counts[risk.treatment] += 1
     rows = [[name, str(count)] for name, count in counts.items()]
-    rows.append([NO_TREATMENT, str(untreated)])
-    parts = ["## Treatment", table(["Treatment", "Active risks"], rows, attrs={"data-risk-register-treatments": ""})]
+    rows.append([words("treatment.untreated"), str(untreated)])
+    headers = [words("treatment.name"), words("treatment.active_risks")]
+    parts = [f"## {words('treatment.heading')}", table(headers, rows, attrs={"data-risk-register-treatments": ""})]
+    none = words("value.none")
     if register.model.has_appetite:
         above = above_appetite_without_plan(register)
-        parts.append(f"**Above appetite with no plan within it:** {len(above) or 'none'}")
+        parts.append(f"**{words('treatment.above_appetite')}** {len(above) or none}")
         if above:
-            parts.append(
-                "\n".join(
-                    _risk_item(risk, f"score {risk.score}, appetite {risk.appetite}{_residual_note(risk)}")
-                    for risk in above
-                )
-            )
+            parts.append("\n".join(_risk_item(risk, _above_note(risk, words)) for risk in above))
     expiring = expiring_acceptances(register)
-    until = (register.build_date + dt.timedelta(days=EXPIRING_WITHIN_DAYS)).isoformat()
-    parts.append(f"**Acceptances expiring by {until}:** {len(expiring) or 'none'}")
+    until = words.date(register.build_date + dt.timedelta(days=EXPIRING_WITHIN_DAYS))
+    parts.append(f"**{words('treatment.expiring', date=until)}** {len(expiring) or none}")
     if expiring:
         parts.append(
             "\n".join(
                 _risk_item(
                     risk,
-                    f"accepted by {markdown_text(risk.acceptance.by or 'nobody named')}, "
-                    f"expires {risk.acceptance.expires.isoformat()}",
+                    words(
+                        "treatment.expiring_item",
+                        name=markdown_text(risk.acceptance.by or words("treatment.nobody")),
+                        date=words.date(risk.acceptance.expires),
+                    ),
                 )
                 for risk in expiring
                 if risk.acceptance is not None and risk.acceptance.expires is not None
@@ -84,5 +84,7 @@ def treatment_summary(register: Register) -> str:
     return "\n\n".join(parts)
 
 
-def _residual_note(risk: Risk) -> str:
-    return f", residual {risk.residual.score}" if risk.residual is not None else ", no residual level"
+def _above_note(risk: Risk, words: Words) -> str:
+    if risk.residual is None:
+        return words("treatment.above_item_no_residual", score=risk.score, appetite=risk.appetite)
+    return words("treatment.above_item", score=risk.score, appetite=risk.appetite, residual=risk.residual.score)

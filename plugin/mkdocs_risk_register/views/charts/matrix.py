@@ -21,14 +21,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ...model import Band, Level, Model
 from ...naming import natural_key
 from ...risk import Risk
+from ...words import Words, english
 from ..chart import chart_points, lone_position
-from ..text import RIGHT_ARROW, escape, narrow, one_line, plain_text
+from ..mermaid import chart_title
+from ..text import RIGHT_ARROW, escape, html_words, narrow, one_line, plain_text
 from .geometry import ASCENT, FONT_FAMILY, LINE, SVG_NS, XLINK_NS, Box, text_height, text_width
 from .geometry import circle_box as _circle_box
 from .geometry import nearest_point as _nearest_point
@@ -102,6 +104,8 @@ class MatrixLayout:
     """Baselines of the x-axis level names and of the x-axis title."""
     compact: bool = False
     """Only some risks are drawn; each cell writes how many active risks it holds."""
+    words: Words = field(default_factory=english)
+    """The chart's words (title, axes, legend, description) in the site's language."""
 
     def marker(self, risk_id: str) -> Marker | None:
         return next((m for m in self.markers if m.risk.id == risk_id), None)
@@ -126,10 +130,10 @@ class _Slot:
     v: float
 
 
-def _score_range(model: Model, index: int) -> str:
+def _score_range(model: Model, index: int, words: Words) -> str:
     scores = model.band_scores(index)
     if scores is None:
-        return "(no score reaches it)"
+        return words("chart.legend.no_score")
     low, high = scores
     return str(low) if low == high else f"{low}–{high}"
 
@@ -278,12 +282,16 @@ def _free(
     return markers
 
 
-def count_text(count: int) -> str:
-    return f"{count} risk{'s' if count != 1 else ''}"
+def count_text(count: int, words: Words) -> str:
+    return words.count("chart.count", count)
 
 
 def matrix_layout(
-    risks: Sequence[Risk], model: Model, *, counts: Mapping[tuple[int, int], int] | None = None
+    risks: Sequence[Risk],
+    model: Model,
+    *,
+    counts: Mapping[tuple[int, int], int] | None = None,
+    words: Words | None = None,
 ) -> MatrixLayout:
     """Place the grid, axes, legend, markers and labels; every box inside the chart, none on another.
 
@@ -298,7 +306,8 @@ def matrix_layout(
     base_h = max(96.0, round(390 / n_rows))
     label_h = text_height(AXIS_SIZE)
     name_w = [text_width(level.name, AXIS_SIZE) + 2 * PAD for level in prob]
-    title = one_line(model.chart_title) or "Risk Matrix"
+    words = words or english()
+    title = one_line(chart_title(model, words)) or words("chart.title")
 
     packed = {key for key, members in slots.items() if len(members) > FREE_LIMIT}
     while True:
@@ -310,7 +319,7 @@ def matrix_layout(
             heights[n_rows - i] = max(heights[n_rows - i], h)  # rows run from the highest impact down
         for (p, i), count in (counts or {}).items():
             score_w = text_width(str(model.score(prob[p - 1], impact[i - 1])), SCORE_SIZE)
-            widths[p - 1] = max(widths[p - 1], score_w + text_width(count_text(count), SCORE_SIZE) + 3 * PAD)
+            widths[p - 1] = max(widths[p - 1], score_w + text_width(count_text(count, words), SCORE_SIZE) + 3 * PAD)
         left = PAD + label_h + PAD + max(text_width(level.name, AXIS_SIZE) for level in impact) + PAD
         top = PAD + text_height(TITLE_SIZE) + PAD
         columns = [left]
@@ -332,7 +341,7 @@ def matrix_layout(
                 count_box = None
                 fixed = [score_box]
                 if counts is not None:
-                    count_w = text_width(count_text(counts.get(key, 0)), SCORE_SIZE)
+                    count_w = text_width(count_text(counts.get(key, 0), words), SCORE_SIZE)
                     count_box = Box(box.right - PAD + 1 - count_w, box.y + PAD - 1, count_w, header)
                     fixed.append(count_box)
                 if members and key in packed:
@@ -360,7 +369,7 @@ def matrix_layout(
     legend: list[tuple[Band, str, Box]] = []
     x, y = grid.x, axis_baseline + (1 - ASCENT) * AXIS_SIZE + PAD + 2
     for index, band in enumerate(model.bands):
-        text = f"{band.name} {_score_range(model, index)}"
+        text = f"{band.name} {_score_range(model, index, words)}"
         entry = Box(x, y, 16 + text_width(text, LABEL_SIZE), text_height(LABEL_SIZE))
         if legend and entry.right > width - PAD:
             x, y = grid.x, y + entry.h + GAP * 2
@@ -383,6 +392,7 @@ def matrix_layout(
         tuple(legend),
         (names_baseline, axis_baseline),
         compact=counts is not None,
+        words=words,
     )
 
 
@@ -399,43 +409,51 @@ def _lone_marker(base: MatrixLayout, risk: Risk) -> Marker | None:
 
 
 @lru_cache(maxsize=8192)  # the same coordinates recur on every risk page of a large register
-def risk_summary(risk: Risk) -> str:
+def risk_summary(risk: Risk, words: Words) -> str:
     """The tooltip and accessible name of a marker: id, title, score and band."""
-    return f"{risk.id}: {plain_text(risk.title)} (score {risk.score}, {risk.band.name})"
+    return words("chart.marker", id=risk.id, title=plain_text(risk.title), score=risk.score, band=risk.band.name)
 
 
-def _cell_name(cell: Cell, model: Model) -> str:
-    return (
-        f"{cell.probability.name} {model.probability.name}, {cell.impact.name} {model.impact.name}: "
-        f"score {cell.score} ({cell.band.name})"
+def _cell_name(cell: Cell, words: Words) -> str:
+    return words(
+        "chart.cell",
+        probability=cell.probability.name,
+        impact=cell.impact.name,
+        score=cell.score,
+        band=cell.band.name,
     )
 
 
-def _cell_title(cell: Cell, model: Model) -> str:
-    return f"{_cell_name(cell, model)}, {count_text(cell.count)}"
+def _cell_title(cell: Cell, words: Words) -> str:
+    return f"{_cell_name(cell, words)}, {count_text(cell.count, words)}"
 
 
 def _description(layout: MatrixLayout, risk_page: bool) -> tuple[str, str]:
     """The chart in words, for ``<desc>``, as the text before and after the sentence naming a highlighted risk."""
-    model = layout.model
-    prob, impact = model.probability, model.impact
+    model, words = layout.model, layout.words
+    prob, impact = model.probability.levels, model.impact.levels
     before = [
-        f"{len(prob.levels)} by {len(impact.levels)} grid of {prob.name} ({prob.levels[0].name} to "
-        f"{prob.levels[-1].name}, left to right) by {impact.name} ({impact.levels[0].name} to "
-        f"{impact.levels[-1].name}, bottom to top), each cell tinted by the band of its score."
+        words(
+            "chart.desc.grid",
+            columns=len(prob),
+            rows=len(impact),
+            probability_low=prob[0].name,
+            probability_high=prob[-1].name,
+            impact_low=impact[0].name,
+            impact_high=impact[-1].name,
+        )
     ]
-    count = layout.active_count
-    before.append(f"{count} active risk{'s' if count != 1 else ''}.")
+    before.append(words.count("chart.desc.active", layout.active_count))
     if layout.compact and risk_page:
-        before.append("This chart draws only the risk of this page; each cell says how many active risks it holds.")
+        before.append(words("chart.desc.compact_page"))
     elif layout.compact:
-        before.append("Each cell says how many active risks it holds; the register table lists them.")
+        before.append(words("chart.desc.compact"))
     after = []
     for band in model.bands:
         if layout.compact:
             in_band = sum(c.count for c in layout.cells if c.band == band)
             if in_band:
-                after.append(f"{band.name}: {count_text(in_band)}.")
+                after.append(f"{band.name}: {count_text(in_band, words)}.")
             continue
         ids = [m.risk.id for m in layout.markers if m.risk.band == band]
         if ids:
@@ -443,11 +461,14 @@ def _description(layout: MatrixLayout, risk_page: bool) -> tuple[str, str]:
     return " ".join(before), " ".join(after)
 
 
-def _highlight_sentence(model: Model, risk: Risk) -> str:
-    prob, impact = model.probability, model.impact
-    return (
-        f"Highlighted: {risk.id}, at {risk.probability.name} {prob.name} and "
-        f"{risk.impact.name} {impact.name} (score {risk.score}, {risk.band.name})."
+def _highlight_sentence(words: Words, risk: Risk) -> str:
+    return words(
+        "chart.desc.highlight",
+        id=risk.id,
+        probability=risk.probability.name,
+        impact=risk.impact.name,
+        score=risk.score,
+        band=risk.band.name,
     )
 
 
@@ -455,7 +476,7 @@ def describe(layout: MatrixLayout, highlight: str | None = None) -> str:
     """The chart in words, for ``<desc>``: the grid, then the risks by band, highest first."""
     before, after = _description(layout, risk_page=highlight is not None)
     marker = layout.marker(highlight) if highlight is not None else None
-    sentence = _highlight_sentence(layout.model, marker.risk) if marker else ""
+    sentence = _highlight_sentence(layout.words, marker.risk) if marker else ""
     return " ".join(part for part in (before, sentence, after) if part)
 
 
@@ -538,7 +559,7 @@ def _appetite(layout: MatrixLayout) -> list[str]:
                     f'<line x1="{_num(x1)}" y1="{_num(y1)}" x2="{_num(x2)}" y2="{_num(y2)}" '
                     f'stroke="{APPETITE_COLOR}" stroke-width="3" stroke-dasharray="8 4"/>'
                 )
-    lines.append(f"<title>Risk appetite: scores above {limit} are set apart</title></g>")
+    lines.append(f"<title>{escape(layout.words('chart.appetite', limit=limit))}</title></g>")
     return lines
 
 
@@ -565,12 +586,12 @@ def _arrows(layout: MatrixLayout) -> list[str]:
         for index, marker in enumerate(markers):
             x2 = box.x + box.w * (index + 1) / (len(markers) + 1)
             y2 = box.y + box.h * (0.35 + 0.3 * ((index % 3) / 2))
-            lines.append(_arrow(marker, x2, y2))
+            lines.append(_arrow(marker, x2, y2, layout.words))
     lines.append("</g>")
     return lines
 
 
-def _arrow(marker: Marker, x2: float, y2: float) -> str:
+def _arrow(marker: Marker, x2: float, y2: float, words: Words) -> str:
     dx, dy = x2 - marker.cx, y2 - marker.cy
     length = math.hypot(dx, dy) or 1.0
     ux, uy = dx / length, dy / length
@@ -579,7 +600,7 @@ def _arrow(marker: Marker, x2: float, y2: float) -> str:
     left = (bx - uy * ARROW_HEAD / 2, by + ux * ARROW_HEAD / 2)
     right = (bx + uy * ARROW_HEAD / 2, by - ux * ARROW_HEAD / 2)
     residual = marker.risk.residual
-    title = f"{marker.risk.id}: residual {residual.score}" if residual is not None else marker.risk.id
+    title = words("chart.arrow", id=marker.risk.id, score=residual.score) if residual is not None else marker.risk.id
     return (
         f'<g class="risk-matrix-arrow" data-risk-id="{escape(marker.risk.id)}"><title>{escape(title)}</title>'
         f'<line x1="{_num(x1)}" y1="{_num(y1)}" x2="{_num(bx)}" y2="{_num(by)}" stroke-opacity="0.45" '
@@ -623,12 +644,12 @@ def _cells(layout: MatrixLayout, highlight: str | None) -> list[str]:
         box = cell.box
         lines.append(
             f'<g class="risk-matrix-cell" data-score="{cell.score}" data-band="{escape(cell.band.name)}">'
-            f"<title>{escape(_cell_title(cell, layout.model))}</title>"
+            f"<title>{escape(_cell_title(cell, layout.words))}</title>"
             f'<rect x="{_num(box.x)}" y="{_num(box.y)}" width="{_num(box.w)}" height="{_num(box.h)}" '
             f'fill="{escape(cell.band.color)}" fill-opacity="0.2" stroke="currentColor" stroke-opacity="0.35"/>'
             f'<text x="{_num(cell.score_box.x + 1)}" y="{_num(cell.score_box.y + ASCENT * SCORE_SIZE)}" '
             f'font-size="{_num(SCORE_SIZE)}" font-weight="bold" fill="currentColor" fill-opacity="0.75">'
-            f"{cell.score}</text>" + _count(cell) + "</g>"
+            f"{cell.score}</text>" + _count(cell, layout.words) + "</g>"
         )
     if highlighted is not None:
         cell = next(
@@ -650,19 +671,19 @@ def _current_cell(cell: Cell) -> str:
     )
 
 
-def _count(cell: Cell) -> str:
+def _count(cell: Cell, words: Words) -> str:
     if cell.count_box is None:
         return ""
     box = cell.count_box
     return (
         f'<text class="risk-matrix-count" x="{_num(box.right - 1)}" y="{_num(box.y + ASCENT * SCORE_SIZE)}" '
         f'text-anchor="end" font-size="{_num(SCORE_SIZE)}" fill="currentColor" fill-opacity="0.75">'
-        f"{count_text(cell.count)}</text>"
+        f"{escape(count_text(cell.count, words))}</text>"
     )
 
 
 def _axes(layout: MatrixLayout) -> list[str]:
-    model = layout.model
+    model, words = layout.model, layout.words
     grid = layout.grid
     names_baseline, axis_baseline = layout.label_rows
     lines = [f'<g class="risk-matrix-axes" font-size="{_num(AXIS_SIZE)}" fill="currentColor">']
@@ -673,7 +694,7 @@ def _axes(layout: MatrixLayout) -> list[str]:
         )
     lines.append(
         f'<text x="{_num(grid.x + grid.w / 2)}" y="{_num(axis_baseline)}" text-anchor="middle" font-weight="bold">'
-        f"{escape(model.probability.name.capitalize())} {RIGHT_ARROW}</text>"
+        f"{escape(words('chart.axis.probability'))} {RIGHT_ARROW}</text>"
     )
     for row, level in enumerate(reversed(model.impact.levels)):
         middle = (layout.rows[row] + layout.rows[row + 1]) / 2
@@ -685,7 +706,7 @@ def _axes(layout: MatrixLayout) -> list[str]:
     y = grid.y + grid.h / 2
     lines.append(
         f'<text x="{_num(x)}" y="{_num(y)}" transform="rotate(-90 {_num(x)} {_num(y)})" text-anchor="middle" '
-        f'font-weight="bold">{escape(model.impact.name.capitalize())} {RIGHT_ARROW}</text>'
+        f'font-weight="bold">{escape(words("chart.axis.impact"))} {RIGHT_ARROW}</text>'
     )
     lines.append("</g>")
     return lines
@@ -693,14 +714,16 @@ def _axes(layout: MatrixLayout) -> list[str]:
 
 def _markers(layout: MatrixLayout, href: Callable[[str], str], highlight: str | None) -> list[str]:
     lines = ['<g class="risk-matrix-markers">']
-    lines.extend(_marker(marker, href(marker.risk.id), marker.risk.id == highlight) for marker in layout.markers)
+    lines.extend(
+        _marker(marker, href(marker.risk.id), marker.risk.id == highlight, layout.words) for marker in layout.markers
+    )
     lines.append("</g>")
     return lines
 
 
-def _marker(marker: Marker, href: str, current: bool) -> str:
+def _marker(marker: Marker, href: str, current: bool, words: Words) -> str:
     risk = marker.risk
-    summary = escape(risk_summary(risk))
+    summary = escape(risk_summary(risk, words))
     classes = "risk-matrix-marker" + (" risk-matrix-marker--current" if current else "")
     parts = [
         f'<a class="{classes}" xlink:href="{escape(href)}" target="_top" data-risk-id="{escape(risk.id)}"'
@@ -776,7 +799,7 @@ def register_charts(
     drawing, description = _drawing(layout, href, None), describe(layout)
     file = _standalone_file(_svg(layout, drawing, description, True, "risk-matrix"))
     if counted:
-        compact = matrix_layout([], layout.model, counts=layout.counts)
+        compact = matrix_layout([], layout.model, counts=layout.counts, words=layout.words)
         return matrix_figure(compact, href, file_href=file_href, note=note), file
     figure = _figure(
         _svg(layout, drawing, description, False, "risk-matrix"), _caption(layout, None, file_href, None, note)
@@ -809,20 +832,19 @@ def matrix_figure(
 def _caption(
     layout: MatrixLayout, missing: str | None, file_href: str | None, full_chart_href: str | None, note: str = ""
 ) -> str:
+    words = layout.words
     caption = [note] if note else []
     if missing is not None:
-        caption.append(f"{escape(missing)} is not on the chart: only active risks are.")
+        caption.append(escape(words("chart.caption.not_on_chart", id=missing)))
     if layout.compact and full_chart_href:
-        caption.append(
-            f'Each cell counts its active risks; <a href="{escape(full_chart_href)}">the register</a> '
-            f"lists all {layout.active_count}."
-        )
+        link = f'<a href="{escape(full_chart_href)}">{escape(words("chart.caption.register"))}</a>'
+        caption.append(html_words(words, "chart.caption.compact_link", link=link, count=layout.active_count))
     elif layout.compact:
-        caption.append(f"Each cell counts its active risks; the register table below lists all {layout.active_count}.")
+        caption.append(escape(words("chart.caption.compact", count=layout.active_count)))
     if file_href and layout.compact:
-        caption.append(f'<a href="{escape(file_href)}" download>Download the chart with every risk as SVG</a>')
+        caption.append(f'<a href="{escape(file_href)}" download>{escape(words("chart.download_all"))}</a>')
     elif file_href:
-        caption.append(f'<a href="{escape(file_href)}" download>Download the chart as SVG</a>')
+        caption.append(f'<a href="{escape(file_href)}" download>{escape(words("chart.download"))}</a>')
     return " ".join(caption)
 
 
@@ -843,6 +865,7 @@ class CompactChart:
     def __init__(self, base: MatrixLayout) -> None:
         self.base = base
         self._before, self._after = _description(base, risk_page=True)
+        self._words = base.words
         cells = _cells(base, None)
         self._head = _svg_open(base, False, "risk-matrix")
         self._grid = "\n".join([_svg_title(base, False), *cells[:-1]])
@@ -857,12 +880,12 @@ class CompactChart:
         else:
             marker = self._marker(risk)
             if marker is None:  # it does not fit the shared grid: a layout of its own
-                layout = matrix_layout([risk], self.base.model, counts=self.base.counts)
+                layout = matrix_layout([risk], self.base.model, counts=self.base.counts, words=self._words)
                 return matrix_figure(
                     layout, href, highlight=risk.id, full_chart_href=full_chart_href, text_list=False, note=note
                 )
         lines = [self._head]
-        sentence = _highlight_sentence(self.base.model, risk) if marker else ""
+        sentence = _highlight_sentence(self._words, risk) if marker else ""
         description = " ".join(part for part in (self._before, sentence, self._after) if part)
         lines.append(f'<desc id="risk-matrix-desc">{escape(description)}</desc>')
         lines.append(self._grid)
@@ -872,7 +895,7 @@ class CompactChart:
         lines.append(self._axes)
         lines.append('<g class="risk-matrix-markers">')
         if marker:
-            lines.append(_marker(marker, href(risk.id), True))
+            lines.append(_marker(marker, href(risk.id), True, self._words))
         lines.append("</g>")
         lines.append(self._tail)
         return _figure("\n".join(lines), _caption(self.base, None if marker else risk.id, None, full_chart_href, note))
@@ -901,35 +924,34 @@ def text_cells(layout: MatrixLayout) -> list[tuple[str, str | list[Risk]]]:
     for cell in sorted(layout.cells, key=lambda c: (-c.score, -c.impact.value, -c.probability.value)):
         if layout.compact:
             if cell.count:
-                cells.append((_cell_name(cell, layout.model), count_text(cell.count)))
+                cells.append((_cell_name(cell, layout.words), count_text(cell.count, layout.words)))
             continue
         members = by_cell.get((cell.probability.value, cell.impact.value))
         if members:
-            cells.append((_cell_name(cell, layout.model), members))
+            cells.append((_cell_name(cell, layout.words), members))
     return cells
 
 
 TEXT_LIST_CLASS = "risk-matrix-text"
-TEXT_LIST_SUMMARY = "The risk matrix as text"
-NO_ACTIVE_RISKS = "No active risks."
 
 
 def _text_alternative(layout: MatrixLayout, href: Callable[[str], str]) -> str:
     """Every cell with its risks (a compact chart: with its count), as a list any reader can follow."""
+    words = layout.words
     items = []
     for name, members in text_cells(layout):
         if isinstance(members, str):
-            items.append(f"<li>{escape(name)}: {members}</li>")
+            items.append(f"<li>{escape(name)}: {escape(members)}</li>")
             continue
         links = ", ".join(
-            f'<a href="{escape(href(risk.id))}" title="{escape(risk_summary(risk))}">{escape(risk.id)}</a>'
+            f'<a href="{escape(href(risk.id))}" title="{escape(risk_summary(risk, words))}">{escape(risk.id)}</a>'
             for risk in members
         )
         items.append(f"<li>{escape(name)}: {links}</li>")
     if not items:
-        items.append(f"<li>{NO_ACTIVE_RISKS}</li>")
+        items.append(f"<li>{escape(words('chart.no_active'))}</li>")
     return (
-        f'<details class="{TEXT_LIST_CLASS}">\n<summary>{TEXT_LIST_SUMMARY}</summary>\n<ul>\n'
+        f'<details class="{TEXT_LIST_CLASS}">\n<summary>{escape(words("chart.text_list"))}</summary>\n<ul>\n'
         + "\n".join(items)
         + "\n</ul>\n</details>"
     )
