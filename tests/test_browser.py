@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from mkdocs.utils.yaml import yaml_load
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 from tests import reference
@@ -122,6 +123,32 @@ def instant_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The same site with Material's instant navigation, which swaps pages without reloading them."""
     theme = {"font": False, "features": ["navigation.instant", "navigation.sections"]}
     with _served_example(tmp_path_factory.mktemp("instant"), {"theme": theme}) as url:
+        yield url
+
+
+# The table script's words, given through `labels` (any language's catalogue reaches the script the same way).
+SCRIPT_LABELS = {
+    "script.filter_group": "Register filtern",
+    "script.filter.status": "Zustand",
+    "script.filter.category": "Kategorie",
+    "script.filter.band": "Stufe",
+    "script.filter.owner": "Verantwortlich",
+    "script.all": "Alle",
+    "script.option": "{value} – {count}",
+    "script.show_all": "Alle zeigen",
+    "script.no_match": "Kein Risiko passt zu diesen Filtern.",
+    "script.shown": {"one": "{shown} von {count} Risiko", "other": "{shown} von {count} Risiken"},
+}
+ONE_RISK_PAGE = "/// risk-table\n    filter: {ids: [RSK-001]}\n///\n"
+
+
+@pytest.fixture(scope="module")
+def labelled_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    # The example's own plugin settings (a list under `plugins` is replaced, not merged, by INHERIT).
+    example = yaml_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    settings = next(entry["risk-register"] for entry in example["plugins"] if isinstance(entry, dict))
+    extra = {"plugins": ["search", {"risk-register": {**settings, "labels": SCRIPT_LABELS}}]}
+    with _served_example(tmp_path_factory.mktemp("labelled"), extra, {"one.md": ONE_RISK_PAGE}) as url:
         yield url
 
 
@@ -414,6 +441,29 @@ def test_an_embedded_table_sorts_and_filters_on_another_page(light: Session) -> 
     table.locator("a", has_text="RSK-007").click()
     light.page.wait_for_url("**/risk-register/RSK-007/")
     assert "Third-party API failures" in light.page.locator("h1").text_content()
+
+
+def test_the_table_script_speaks_the_language_of_the_page(browser: Browser, labelled_site_url: str) -> None:
+    for session in _session(browser, labelled_site_url, color_scheme="light"):
+        page = session.page
+        session.open(REGISTER)
+        tools = page.locator(".risk-register-tools")
+        assert tools.get_attribute("aria-label") == "Register filtern"
+        names = tools.locator("label").evaluate_all("ls => ls.map(l => l.firstChild.textContent.trim())")
+        assert names == ["Zustand", "Kategorie", "Stufe", "Verantwortlich"]
+        options = page.eval_on_selector_all('select[data-filter="status"] option', "os => os.map(o => o.text)")
+        open_rows = sum(1 for row in ROWS if row.status == "Open")
+        assert options[0] == "Alle" and f"Open – {open_rows}" in options
+        assert page.locator("[data-filter-reset]").text_content() == "Alle zeigen"
+        assert page.locator(".risk-register-count").text_content() == "13 von 13 Risiken"  # 'other' for 13
+        for name, value in {"band": "Proactive", "owner": "Data Team"}.items():  # no risk is both (see above)
+            page.select_option(f'select[data-filter="{name}"]', value)
+        empty = page.locator("table[data-risk-register-table] .risk-register-empty")
+        assert empty.is_visible() and empty.text_content() == "Kein Risiko passt zu diesen Filtern."
+        assert page.locator(".risk-register-count").text_content() == "0 von 13 Risiken"
+        # A table of one risk: the plural form for one, as Intl.PluralRules chooses it for the page's language.
+        session.open("one/")
+        assert page.locator(".risk-register-count").text_content() == "1 von 1 Risiko"
 
 
 def test_without_javascript_the_page_still_reads(browser: Browser, site_url: str) -> None:

@@ -79,7 +79,7 @@ from .views.options import ViewError, parse_options
 from .views.site import SiteLayout
 from .views.site_files import ChartFormat, GeneratedSite, RenderOptions, generate_site
 from .views.text import flat
-from .words import LabelsError, Words, check_labels, english, select_words
+from .words import LabelsError, Words, check_labels, english, needs_isolation, select_words
 
 log = get_plugin_logger("risk-register")
 
@@ -524,9 +524,11 @@ class _Reference(InlineProcessor):
         span = etree.Element("span", {"class": "risk-register-ref", "data-band": flat(found.band.name)})
         link = etree.SubElement(span, "a", {"href": context.risk_link(found.id)})
         append_text(link, f"{found.id}: ")
-        append_inline(link, found.title, None)  # plain: links inside a link make no sense
-        title = site.words("reference.score", score=found.score)
-        band = etree.SubElement(span, "span", {"class": "risk-register-band", "title": title})
+        # A right-to-left title (or one with a bidi override) is isolated from the band and the sentence around it.
+        holder = etree.SubElement(link, "bdi") if needs_isolation(found.title) else link
+        append_inline(holder, found.title, None)  # plain: links inside a link make no sense
+        tooltip = site.words("reference.score", score=found.score)
+        band = etree.SubElement(span, "span", {"class": "risk-register-band", "title": tooltip})
         band.text = AtomicString(found.band.name)
         return span, m.start(0), m.end(0)
 

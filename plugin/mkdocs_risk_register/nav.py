@@ -5,7 +5,7 @@ from __future__ import annotations
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from .words import Words
+from .words import Words, english
 
 
 def _find_section(items: list, pages: set[str]) -> Section | None:  # type: ignore[type-arg]
@@ -38,13 +38,14 @@ def _relink(nav: Navigation) -> None:
     nav.pages = pages
 
 
-def arrange(nav: Navigation, main_pages: list[str], risk_pages: list[str], words: Words) -> None:
+def arrange(nav: Navigation, main_pages: list[str], risk_pages: list[str], words: Words | None = None) -> None:
     """Title the generated section (``nav.section``: "Risk Register") and order it: register, top, monitoring,
     risks (``nav.risks``).
 
     Risk pages left out of the nav (a large register) never reach the section at all.
     The previous/next links follow the new order.
     """
+    words = words or english()
     generated = set(main_pages) | set(risk_pages)
     section = _find_section(nav.items, generated)
     if section is None:

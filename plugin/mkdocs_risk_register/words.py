@@ -16,6 +16,7 @@ where a word depends on a number, a mapping of CLDR plural categories (``one``, 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -145,6 +146,42 @@ def _locale(language: str) -> Locale:
     return Locale.parse(language.replace("-", "_"))
 
 
+# --- right-to-left text among the register's words ------------------------------------------------
+
+# Letters of right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko, ...) and the bidi controls.
+_BIDI = re.compile(
+    "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\U00010800-\U00010fff\U0001e800-\U0001efff]"
+)
+FSI, PDI = "\u2068", "\u2069"
+_ISOLATE_OPENERS = frozenset("\u2066\u2067\u2068")
+
+
+def needs_isolation(text: str) -> bool:
+    """Whether ``text`` holds right-to-left letters or bidi controls, which could reorder the words around it."""
+    return _BIDI.search(text) is not None
+
+
+def isolated(text: str) -> str:
+    """An author's value set among the register's words: as a bidi isolate (FSI ... PDI) when it holds
+    right-to-left letters or bidi controls, so that an override in it (U+202E) ends with it and an
+    Arabic or Hebrew name takes its own direction without moving the words beside it. Plain text is
+    returned as it is (the pages of a left-to-right register do not change)."""
+    if _BIDI.search(text) is None:
+        return text
+    # A PDI of the author's that closes no isolate of theirs would close ours early: it is left out.
+    kept, depth = [], 0
+    for char in text:
+        if char in _ISOLATE_OPENERS:
+            depth += 1
+        elif char == PDI:
+            if not depth:
+                continue
+            depth -= 1
+        kept.append(char)
+    return FSI + "".join(kept) + PDI
+
+
 # --- the words of one build --------------------------------------------------------------------------
 
 
@@ -164,11 +201,13 @@ class Words:
     def __call__(self, key: str, /, **values: object) -> str:
         entry = self.entries[key]
         text = entry if isinstance(entry, str) else entry["other"]
-        return text.format_map(values) if "{" in text or "}" in text else text
+        if "{" not in text and "}" not in text:
+            return text
+        return text.format_map(_isolated_values(values))
 
     def count(self, key: str, count: int, /, **values: object) -> str:
         """The entry's form for ``count`` (its CLDR plural category, else ``other``), ``{count}`` filled in."""
-        return self.form(key, count).format_map({"count": count, **values})
+        return self.form(key, count).format_map({"count": count, **_isolated_values(values)})
 
     def form(self, key: str, count: int | None = None) -> str:
         """An entry's text as written, placeholders unfilled: its form for ``count`` when given."""
@@ -193,6 +232,11 @@ class Words:
     def month(self, value: dt.date) -> str:
         """A month as a heading (``format.month``): ``February 2026``, ``Februar 2026``."""
         return _format_date(value, self("format.month"), self.language)
+
+
+def _isolated_values(values: Mapping[str, object]) -> dict[str, object]:
+    """Placeholder values, each text that holds right-to-left letters or bidi controls isolated."""
+    return {key: isolated(value) if isinstance(value, str) else value for key, value in values.items()}
 
 
 @lru_cache(maxsize=4096)  # the same few days recur on many pages

@@ -49,7 +49,7 @@ from ..fields import Field
 from ..naming import natural_key
 from ..register import Register
 from ..risk import Risk
-from ..words import Words, english
+from ..words import Words, english, isolated
 from . import field_cells
 from .charts.matrix import TEXT_LIST_CLASS, text_cells
 from .inline import Relocate, append_inline, append_text, relocator
@@ -476,12 +476,13 @@ def risk_top(register: Register, options: ViewOptions, page: PageContext) -> etr
         append_text(line, f": {score_line(risk, words)}")
         band = _sub(section, "p")
         _sub(band, "strong", words("field.band"))
-        action = f" \u2014 {risk.band.action}" if risk.band.action else ""
-        append_text(band, f": {risk.band.name}{action} \u00b7 ")
+        # The author's names among the view's words: each isolated when it holds right-to-left text.
+        action = f" \u2014 {isolated(risk.band.action)}" if risk.band.action else ""
+        append_text(band, f": {isolated(risk.band.name)}{action} \u00b7 ")
         _sub(band, "strong", words("field.owner"))
-        append_text(band, f": {risk.owner_text} \u00b7 ")
+        append_text(band, f": {isolated(risk.owner_text)} \u00b7 ")
         _sub(band, "strong", words("field.status"))
-        append_text(band, f": {risk.status.name} \u00b7 ")
+        append_text(band, f": {isolated(risk.status.name)} \u00b7 ")
         _sub(band, "a", words("top.risk_page"), {"href": page.risk_link(risk.id)})
         if risk.body.strip():
             section.append(_body(risk, level + 1, among_others=True))
@@ -602,7 +603,7 @@ def _treatment_rows(risk: Risk, build_date: date, words: Words) -> list[tuple[st
             until = "card.accepted_until_expired" if acceptance.expired(build_date) else "card.accepted_until"
             parts.append(words(until, date=acceptance.expires.isoformat()))
         if acceptance.reason:
-            parts.append(f"\u2014 {acceptance.reason}")
+            parts.append(f"\u2014 {isolated(acceptance.reason)}")
         rows.append((words("field.acceptance"), " ".join(parts)))
 
     def text(value: str) -> Callable[[etree.Element], None]:

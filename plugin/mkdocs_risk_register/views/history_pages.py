@@ -17,7 +17,7 @@ from ..history import ADDED, REMOVED, Change, History, Unavailable, Value
 from ..model import Model
 from ..register import Register
 from ..risk import Risk
-from ..words import Words, english
+from ..words import Words, english, isolated
 from .charts.timeline import Band, Layer, Series, stacked_chart, step_chart
 from .html import link, table_of_rows
 from .site import SiteLayout, page_name
@@ -44,7 +44,8 @@ def commit_url_pattern(repo_url: str | None) -> str | None:
 
 
 def _value(value: Value) -> str:
-    return EM_DASH if value is None or value == "" else escape(str(value))
+    """A value in a history table, isolated when it holds right-to-left text (it sits beside an arrow)."""
+    return EM_DASH if value is None or value == "" else escape(isolated(str(value)))
 
 
 @dataclass

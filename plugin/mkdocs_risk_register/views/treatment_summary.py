@@ -8,7 +8,7 @@ import datetime as dt
 from ..register import Register
 from ..risk import Risk
 from ..treatment import has_plan
-from ..words import Words
+from ..words import Words, isolated
 from .export import uses_treatment
 from .html import table
 from .site import page_name
@@ -18,7 +18,7 @@ EXPIRING_WITHIN_DAYS = 30
 
 
 def _risk_item(risk: Risk, detail: str) -> str:
-    return f"- [{markdown_text(risk.id)}]({page_name(risk.id)}.md): {heading_markdown(risk.title)} ({detail})"
+    return f"- [{markdown_text(risk.id)}]({page_name(risk.id)}.md): {isolated(heading_markdown(risk.title))} ({detail})"
 
 
 def above_appetite_without_plan(register: Register) -> list[Risk]:
