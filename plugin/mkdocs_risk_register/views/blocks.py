@@ -309,6 +309,8 @@ def _residual(risk: Risk) -> str:
     return "" if value is None else str(value)
 
 
+# The views' column names (English in every language: the `columns` and `sort` options' interface) and the
+# catalogue keys of their headers.
 _COLUMN_LABELS = {
     "ID": "column.id",
     "Risk": "column.risk",
