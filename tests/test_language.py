@@ -530,9 +530,10 @@ def test_right_to_left_data_is_escaped_and_isolated_from_the_words_beside_it(tmp
     # The marker's tooltip: id, then the title isolated, then our words.
     register = built.page("risk-register/")
     assert f"RSK-1: {FSI}{ARABIC}{RLO}&lt;b&gt;x&lt;/b&gt;{PDI} (score 9, Urgent)" in register
-    # The acceptance's reason on the risk page, after our words, isolated; the name too.
+    # The acceptance's name on the risk page, between our words, isolated; its reason ends the cell (a cell is a
+    # paragraph of its own: the override ends there).
     card = built.page("risk-register/RSK-1/")
-    assert f"by {FSI}{HEBREW}{PDI}" in card and f"\u2014 {FSI}{ARABIC}{RLO}{PDI}" in card
+    assert f"by {FSI}{HEBREW}{PDI} until 2026-03-20" in card and f"\u2014 {ARABIC}{RLO}</td>" in card
     # A reference in running text: the title in <bdi>, apart from the band and the sentence.
     home = built.page("")
     assert f"RSK-1: <bdi>{ARABIC}{RLO}&lt;b&gt;x&lt;/b&gt;</bdi></a>" in home

@@ -205,6 +205,11 @@ class Words:
             return text
         return text.format_map(_isolated_values(values))
 
+    def source(self, key: str, /, **values: object) -> str:
+        """An entry with its placeholders filled as given, nothing isolated: for another program's source
+        (Mermaid's chart), not for text a browser lays out among other words."""
+        return self.form(key).format_map(values)
+
     def count(self, key: str, count: int, /, **values: object) -> str:
         """The entry's form for ``count`` (its CLDR plural category, else ``other``), ``{count}`` filled in."""
         return self.form(key, count).format_map({"count": count, **_isolated_values(values)})

@@ -605,7 +605,7 @@ def _treatment_rows(risk: Risk, build_date: date, words: Words) -> list[tuple[st
             until = "card.accepted_until_expired" if acceptance.expired(build_date) else "card.accepted_until"
             parts.append(words(until, date=acceptance.expires.isoformat()))
         if acceptance.reason:
-            parts.append(f"\u2014 {isolated(acceptance.reason)}")
+            parts.append(f"\u2014 {acceptance.reason}")  # last in its cell: no word of ours after it
         rows.append((words("field.acceptance"), " ".join(parts)))
 
     def text(value: str) -> Callable[[etree.Element], None]:

@@ -61,7 +61,7 @@ def quadrant_chart(risks: list[Risk], model: Model, words: Words) -> str:
     prob, impact = model.probability.levels, model.impact.levels
 
     def ends(key: str, levels: tuple[str, str]) -> str:
-        return " --> ".join(label(words(key, level=level)) for level in levels)
+        return " --> ".join(label(words.source(key, level=level)) for level in levels)
 
     quadrants: tuple[str, ...] = model.quadrants
     if quadrants == defaults.QUADRANTS:  # not configured: the catalogue's
