@@ -80,6 +80,10 @@ def test_the_package_ships_its_catalogues() -> None:
 # --- every word from the catalogue ----------------------------------------------------------------------
 
 
+# Dates in sentences and the changelog's months, by Babel in the marked catalogue's patterns (format.*).
+MONTHS = [format_date(dt.date(2026, month, 1), "MMMM", locale="en") for month in range(1, 13)]
+
+
 def marker(key: str) -> str:
     return f"⟦{key}⟧"
 
@@ -295,8 +299,7 @@ def test_every_word_of_the_generated_pages_comes_from_the_catalogue(marked: Buil
         "Vzpage Zzintro zzend",
         "risks md",  # the Source row: the risk file's path
         GIT_ENV["GIT_AUTHOR_NAME"],  # the commits' author, in the history
-        # Dates in sentences and the changelog's months, by Babel in the catalogue's patterns (format.*).
-        *(format_date(dt.date(2026, month, 1), "MMMM", locale="en") for month in range(1, 13)),
+        *MONTHS,
     )
     leftovers: dict[str, set[str]] = {}
     for path in (*GENERATED, *RISK_PAGES, "views/"):
@@ -314,6 +317,30 @@ def test_every_word_of_the_generated_pages_comes_from_the_catalogue(marked: Buil
             for key, forms in data["words"].items():
                 assert all(form.startswith(marker(f"script.{key}")) for form in forms.values()), key
     assert leftovers == {}, "words that do not come from the catalogue"
+
+
+def test_an_empty_register_without_history_speaks_the_catalogue_too(tmp_path: Path) -> None:
+    # No risk, no git, no monitoring rows: the pages' other sentences, from the catalogue as well.
+    labels = {key: marked_entry(key, english) for key, english in ENGLISH.items()}
+    root = write_project(tmp_path, {}, plugin={"labels": labels, "history": "auto"}, theme="material")
+    built = build(root)
+    assert built.returncode == 0, built.log
+    # The default scales, bands and statuses: content, in English (the reference's), shown as written.
+    content = data_words(*_values([defaults.PROBABILITY, defaults.IMPACT, defaults.BANDS, defaults.STATUSES]), *MONTHS)
+    expected = {
+        "risk-register/": ["register.empty", "register.summary"],
+        "risk-register/top/": ["top.title.none", "top.none"],
+        "risk-register/monitoring/": ["monitoring.none", "monitoring.calendar_intro"],
+        "risk-register/changes/": ["changes.unavailable", "changes.not_read"],
+    }
+    for path, keys in expected.items():
+        text, _ = visible_text(built.page(path))
+        for key in keys:
+            assert marker(key) in text, (path, key)
+        if path.endswith("changes/"):
+            continue  # the reason git gave comes after the marker, in English: the build log's words
+        shown = words_in(re.sub(r"⟦[^⟧]*⟧|\bJSON\b|\bCSV\b", " ", text))
+        assert shown <= content, (path, shown - content)
 
 
 def test_the_marked_pages_show_every_part_of_the_register(marked: Built) -> None:
