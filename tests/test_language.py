@@ -343,6 +343,23 @@ def test_an_empty_register_without_history_speaks_the_catalogue_too(tmp_path: Pa
         assert shown <= content, (path, shown - content)
 
 
+def test_a_large_registers_counted_charts_speak_the_catalogue(tmp_path: Path) -> None:
+    # Over 100 active risks a risk page's chart counts the others per cell (RISK_PAGE_MARKERS): its own sentences.
+    labels = {key: marked_entry(key, english) for key, english in ENGLISH.items()}
+    risks = {f"RSK-{n}.md": risk_file(f"RSK-{n}", title=f"Tz{n}") for n in range(1, 102)}
+    root = write_project(tmp_path, risks, plugin={"labels": labels, "history": False})
+    built = build(root)
+    assert built.returncode == 0, built.log
+    figure = re.search(r"<figure.*?</figure>", built.page("risk-register/RSK-1/"), re.DOTALL)
+    assert figure is not None
+    text, _ = visible_text(f"<article>{figure.group(0)}</article>")
+    for key in ("chart.desc.compact_page", "chart.caption.compact_link", "chart.count", "chart.desc.highlight"):
+        assert marker(key) in text, key
+    defaults_content = data_words(*_values([defaults.PROBABILITY, defaults.IMPACT, defaults.BANDS]))
+    shown = words_in(re.sub(r"⟦[^⟧]*⟧", " ", text)) - defaults_content
+    assert shown <= {"RSK", "Tz"}, shown
+
+
 def test_the_marked_pages_show_every_part_of_the_register(marked: Built) -> None:
     # The check above reads these pages: each part of them is there, so that no part escapes it.
     register = marked.page("risk-register/")
