@@ -462,8 +462,12 @@ def test_an_unknown_language_falls_back_to_english_with_one_info_line(tmp_path: 
 
 
 def test_the_language_setting_overrides_the_theme_and_a_region_finds_its_language(tmp_path: Path) -> None:
-    # en-GB is English's catalogue, without an info line; the plugin's own setting wins over the theme's.
+    # The theme says Italian (no catalogue: it would give the info line); the plugin's own setting wins, and
+    # en-GB is English's catalogue, without an info line.
     root = write_project(tmp_path, {"RSK-1.md": risk_file()}, plugin={"language": "en-GB"}, theme="material")
+    config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["theme"]["language"] = "it"
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     built = build(root, strict=True)
     assert built.returncode == 0, built.log
     assert "no catalogue" not in built.log

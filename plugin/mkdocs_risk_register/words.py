@@ -67,7 +67,7 @@ def catalogue_language(requested: str) -> str | None:
     tag = requested.strip().replace("_", "-").lower()
     for candidate in (tag, tag.split("-")[0]):
         for language in shipped:
-            if language.lower() == candidate:
+            if language.replace("_", "-").lower() == candidate:
                 return language
     return None
 
