@@ -527,6 +527,17 @@ def test_a_label_that_cannot_be_used_is_a_config_error(labels: dict[str, Any], m
     assert "Traceback" not in built.log
 
 
+def test_render_writes_the_pages_in_the_sites_words(tmp_path: Path) -> None:
+    # `risk-register render` (for Zensical) reads labels and the language from mkdocs.yml as the build does.
+    labels = {"register.title": "Zz register"}
+    root = write_project(tmp_path, {"RSK-1.md": risk_file()}, plugin={"labels": labels, "language": "en-GB"})
+    rendered = run_cli("render", cwd=root)
+    assert rendered.returncode == 0, rendered
+    page = (root / "docs" / "risk-register" / "index.md").read_text(encoding="utf-8")
+    assert page.splitlines()[6] == "# Zz register"  # after the front matter that hides the sidebars
+    assert "no catalogue" not in rendered.stderr
+
+
 # --- the Markdown extension on its own (Zensical) ---------------------------------------------------------
 
 
