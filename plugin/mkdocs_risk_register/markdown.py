@@ -523,7 +523,7 @@ class _Reference(InlineProcessor):
         context = page.context()
         span = etree.Element("span", {"class": "risk-register-ref", "data-band": flat(found.band.name)})
         link = etree.SubElement(span, "a", {"href": context.risk_link(found.id)})
-        append_text(link, f"{found.id}: ")
+        append_text(link, f"{found.id}{context.words('text.colon')}")
         # A right-to-left title (or one with a bidi override) is isolated from the band and the sentence around it.
         holder = etree.SubElement(link, "bdi") if needs_isolation(found.title) else link
         append_inline(holder, found.title, None)  # plain: links inside a link make no sense

@@ -238,8 +238,12 @@ class Words:
         return _format_date(value, self("format.date"), self.language)
 
     def month(self, value: dt.date) -> str:
-        """A month as a heading (``format.month``): ``February 2026``, ``Februar 2026``."""
-        return _format_date(value, self("format.month"), self.language)
+        """A month as a heading (``format.month``): ``February 2026``, ``Februar 2026``, ``Février 2026``.
+
+        French and Spanish write month names in lower case (``février 2026``); a heading begins with
+        a capital in every language that has them."""
+        text = _format_date(value, self("format.month"), self.language)
+        return text[:1].upper() + text[1:]
 
 
 def _isolated_values(values: Mapping[str, object]) -> dict[str, object]:

@@ -470,21 +470,22 @@ def risk_top(register: Register, options: ViewOptions, page: PageContext) -> etr
         section.append(_no_match(page))
         return section
     words = page.words
+    colon = words("text.colon")
     level = min(options.level, 6)
     for risk in top:
-        _sub(section, f"h{level}", f"{risk.id}: {plain_text(risk.title)}")
+        _sub(section, f"h{level}", f"{risk.id}{colon}{plain_text(risk.title)}")
         line = _sub(section, "p")
         _sub(line, "strong", words("top.risk_score"))
-        append_text(line, f": {score_line(risk, words)}")
+        append_text(line, f"{colon}{score_line(risk, words)}")
         band = _sub(section, "p")
         _sub(band, "strong", words("field.band"))
         # The author's names among the view's words: each isolated when it holds right-to-left text.
         action = f" \u2014 {isolated(risk.band.action)}" if risk.band.action else ""
-        append_text(band, f": {isolated(risk.band.name)}{action} \u00b7 ")
+        append_text(band, f"{colon}{isolated(risk.band.name)}{action} \u00b7 ")
         _sub(band, "strong", words("field.owner"))
-        append_text(band, f": {isolated(risk.owner_text)} \u00b7 ")
+        append_text(band, f"{colon}{isolated(risk.owner_text)} \u00b7 ")
         _sub(band, "strong", words("field.status"))
-        append_text(band, f": {isolated(risk.status.name)} \u00b7 ")
+        append_text(band, f"{colon}{isolated(risk.status.name)} \u00b7 ")
         _sub(band, "a", words("top.risk_page"), {"href": page.risk_link(risk.id)})
         if risk.body.strip():
             section.append(_body(risk, level + 1, among_others=True))
@@ -501,7 +502,7 @@ def risk_card(
     own_page = page.src_uri == page.layout.risk_src(risk.id)
     if not own_page:
         title = _sub(card, "p", None, {"class": "risk-register-card-title"})
-        link = _sub(title, "a", f"{risk.id}: ", {"href": page.risk_link(risk.id)})
+        link = _sub(title, "a", f"{risk.id}{page.words('text.colon')}", {"href": page.risk_link(risk.id)})
         append_inline(link, risk.title, page.relocate)
     table, body = _table(
         [page.words("field.field"), page.words("field.value")], {"data-risk-summary": page_name(risk.id)}
@@ -679,11 +680,12 @@ def _matrix_text(layout: MatrixLayout, page: PageContext) -> etree.Element:
     details = _el("details", None, {"class": TEXT_LIST_CLASS})
     _sub(details, "summary", page.words("chart.text_list"))
     items = _sub(details, "ul")
+    colon = page.words("text.colon")
     for name, members in text_cells(layout):
         if isinstance(members, str):
-            _sub(items, "li", f"{name}: {members}")
+            _sub(items, "li", f"{name}{colon}{members}")
             continue
-        item = _sub(items, "li", f"{name}: ")
+        item = _sub(items, "li", f"{name}{colon}")
         for index, risk in enumerate(members):
             link = _sub(item, "a", risk.id, {"href": page.risk_link(risk.id), "title": risk_summary(risk, page.words)})
             if index < len(members) - 1:

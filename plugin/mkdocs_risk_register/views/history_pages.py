@@ -283,7 +283,7 @@ class HistoryView:
             title = titles.get(risk_id) or next(
                 (str(c.new if c.field == ADDED else c.old) for c in changes if c.field in (ADDED, REMOVED)), ""
             )
-            what = "; ".join(self._describe(c, inactive) for c in changes)
+            what = self.words("text.separator").join(self._describe(c, inactive) for c in changes)
             months.setdefault(date[:7], []).append(
                 f"<tr><td>{date}</td><td>{risk_link}</td><td>{escape(title)}</td><td>{what}</td>"
                 f"<td>{escape(first.author)}</td><td>{self._commit(commit)}</td></tr>"

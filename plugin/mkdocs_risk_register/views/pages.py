@@ -191,15 +191,16 @@ def monitoring_page(register: Register, layout: SiteLayout, words: Words) -> str
 _PLAIN_ID = re.compile(r"[^\s|\x00-\x1f\x7f-\x9f]+")
 
 
-def risk_page(risk: Risk, note: str = "") -> str:
+def risk_page(risk: Risk, note: str = "", colon: str = ": ") -> str:
     """A risk's page: its title, then its card, which on the risk's own page has the chart and the body.
 
-    ``note``: that the register is incomplete (:func:`incomplete_note`), under the title."""
+    ``note``: that the register is incomplete (:func:`incomplete_note`), under the title; ``colon``: the
+    language's ``text.colon`` between the id and the title."""
     # An id that the opening line cannot hold as written (a '|', a line break) is left out: on a risk's
     # own page a card without an id is that risk's. The others are named, for hosts that do not say
     # which page they convert.
     argument = risk.id if _PLAIN_ID.fullmatch(risk.id) else None
-    title = f"# {markdown_text(risk.id)}: {heading_markdown(risk.title)}"
+    title = f"# {markdown_text(risk.id)}{colon}{heading_markdown(risk.title)}"
     return "\n\n".join(s for s in (title, note, view("risk-card", argument)) if s) + "\n"
 
 

@@ -83,7 +83,9 @@ class GeneratedSite:
         """A risk page's Markdown: its title and its card (the card view draws the chart, see :meth:`risk_chart`),
         then its History section (``history_section`` stands in for it when given)."""
         risk = self.risk_pages[src_path]
-        page = risk_page(risk, incomplete_note(self.register, self.layout, page_name(risk.id), self.options.words))
+        words = self.options.words
+        note = incomplete_note(self.register, self.layout, page_name(risk.id), words)
+        page = risk_page(risk, note, words("text.colon"))
         section = self.history_section(src_path) if history_section is None else history_section
         return f"{page}\n{section}" if section else page
 

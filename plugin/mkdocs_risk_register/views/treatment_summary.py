@@ -17,8 +17,9 @@ from .text import heading_markdown, markdown_text
 EXPIRING_WITHIN_DAYS = 30
 
 
-def _risk_item(risk: Risk, detail: str) -> str:
-    return f"- [{markdown_text(risk.id)}]({page_name(risk.id)}.md): {isolated(heading_markdown(risk.title))} ({detail})"
+def _risk_item(risk: Risk, detail: str, colon: str) -> str:
+    title = isolated(heading_markdown(risk.title))
+    return f"- [{markdown_text(risk.id)}]({page_name(risk.id)}.md){colon}{title} ({detail})"
 
 
 def above_appetite_without_plan(register: Register) -> list[Risk]:
@@ -58,11 +59,12 @@ def treatment_summary(register: Register, words: Words) -> str:
     headers = [words("treatment.name"), words("treatment.active_risks")]
     parts = [f"## {words('treatment.heading')}", table(headers, rows, attrs={"data-risk-register-treatments": ""})]
     none = words("value.none")
+    colon = words("text.colon")
     if register.model.has_appetite:
         above = above_appetite_without_plan(register)
         parts.append(f"**{words('treatment.above_appetite')}** {len(above) or none}")
         if above:
-            parts.append("\n".join(_risk_item(risk, _above_note(risk, words)) for risk in above))
+            parts.append("\n".join(_risk_item(risk, _above_note(risk, words), colon) for risk in above))
     expiring = expiring_acceptances(register)
     until = words.date(register.build_date + dt.timedelta(days=EXPIRING_WITHIN_DAYS))
     parts.append(f"**{words('treatment.expiring', date=until)}** {len(expiring) or none}")
@@ -76,6 +78,7 @@ def treatment_summary(register: Register, words: Words) -> str:
                         name=markdown_text(risk.acceptance.by or words("treatment.nobody")),
                         date=words.date(risk.acceptance.expires),
                     ),
+                    colon,
                 )
                 for risk in expiring
                 if risk.acceptance is not None and risk.acceptance.expires is not None

@@ -453,11 +453,11 @@ def _description(layout: MatrixLayout, risk_page: bool) -> tuple[str, str]:
         if layout.compact:
             in_band = sum(c.count for c in layout.cells if c.band == band)
             if in_band:
-                after.append(f"{band.name}: {count_text(in_band, words)}.")
+                after.append(f"{band.name}{words('text.colon')}{count_text(in_band, words)}.")
             continue
         ids = [m.risk.id for m in layout.markers if m.risk.band == band]
         if ids:
-            after.append(f"{band.name}: {', '.join(ids)}.")
+            after.append(f"{band.name}{words('text.colon')}{', '.join(ids)}.")
     return " ".join(before), " ".join(after)
 
 
@@ -938,16 +938,17 @@ TEXT_LIST_CLASS = "risk-matrix-text"
 def _text_alternative(layout: MatrixLayout, href: Callable[[str], str]) -> str:
     """Every cell with its risks (a compact chart: with its count), as a list any reader can follow."""
     words = layout.words
+    colon = words("text.colon")
     items = []
     for name, members in text_cells(layout):
         if isinstance(members, str):
-            items.append(f"<li>{escape(name)}: {escape(members)}</li>")
+            items.append(f"<li>{escape(name)}{escape(colon)}{escape(members)}</li>")
             continue
         links = ", ".join(
             f'<a href="{escape(href(risk.id))}" title="{escape(risk_summary(risk, words))}">{escape(risk.id)}</a>'
             for risk in members
         )
-        items.append(f"<li>{escape(name)}: {links}</li>")
+        items.append(f"<li>{escape(name)}{escape(colon)}{links}</li>")
     if not items:
         items.append(f"<li>{escape(words('chart.no_active'))}</li>")
     return (
