@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostic
-from .loader import FrontMatterValue, is_risk_path, parse_file
+from .front_entries import EntryCache
+from .loader import FrontMatterValue, ParsedFile, is_risk_path, parse_file
 from .model import Model
 from .naming import natural_key
 from .register import Register
@@ -208,30 +209,44 @@ def _residual_score(value: FrontMatterValue | None, model: Model) -> int | None:
     return model.score(probability, impact)
 
 
-def read_snapshot(path: str, data: bytes, model: Model) -> Snapshot | str:
-    """One version of a risk file as a :class:`Snapshot`, or why it is not a valid risk."""
+def read_snapshot(path: str, data: bytes, model: Model, entries: EntryCache | None = None) -> Snapshot | str:
+    """One version of a risk file as a :class:`Snapshot`, or why it is not a valid risk.
+
+    ``entries`` reads the front matter from entries parsed for other versions (see front_entries.py);
+    a version it cannot read, or that is not a valid risk, is parsed whole, which says why.
+    """
+    if entries is not None:
+        fast = entries.parse_file(path, data)
+        if fast is not None:
+            risk, _ = validate(fast, model)
+            if risk is not None:
+                return _snapshot(risk, fast, model)
     parsed, problems = parse_file(path, data)
     if parsed is not None:
         risk, more = validate(parsed, model)
         problems = problems + more
         if risk is not None:
-            fields = parsed.fields
-            values: dict[str, Value] = {
-                "title": risk.title,
-                "category": risk.category,
-                "probability": risk.probability.name,
-                "impact": risk.impact.name,
-                "score": risk.score,
-                "residual": _residual_score(fields.get("residual"), model),
-                "status": risk.status.name,
-                "owner": risk.owner_text,
-                "treatment": _raw_text(fields.get("treatment")),
-                "acceptance": _raw_text(fields.get("acceptance")),
-                "reviewed": risk.reviewed.isoformat() if risk.reviewed else None,
-            }
-            return Snapshot(risk.id, tuple(values[name] for name in FIELDS), risk.active, risk.band.name)
+            return _snapshot(risk, parsed, model)
     errors = [p for p in problems if p.severity == "error"]
     return f"{errors[0].message} [{errors[0].code}]" if errors else "not a risk"
+
+
+def _snapshot(risk: Risk, parsed: ParsedFile, model: Model) -> Snapshot:
+    fields = parsed.fields
+    values: dict[str, Value] = {
+        "title": risk.title,
+        "category": risk.category,
+        "probability": risk.probability.name,
+        "impact": risk.impact.name,
+        "score": risk.score,
+        "residual": _residual_score(fields.get("residual"), model),
+        "status": risk.status.name,
+        "owner": risk.owner_text,
+        "treatment": _raw_text(fields.get("treatment")),
+        "acceptance": _raw_text(fields.get("acceptance")),
+        "reviewed": risk.reviewed.isoformat() if risk.reviewed else None,
+    }
+    return Snapshot(risk.id, tuple(values[name] for name in FIELDS), risk.active, risk.band.name)
 
 
 # --- replaying commits ------------------------------------------------------------------------
@@ -249,10 +264,14 @@ class Replay:
     snapshots: dict[str, Snapshot | str] = field(default_factory=dict)
     """Blob id -> what that content reads as."""
     state: _State | None = None
+    entries: EntryCache = field(default_factory=EntryCache)
+    """Front-matter entries read so far: most of a new version is text an older one had."""
 
     def add(self, blob: str, path: str, data: bytes | None) -> None:
         """What one blob reads as; ``path`` (one of its paths) only names it in messages."""
-        self.snapshots[blob] = read_snapshot(path, data, self.model) if data is not None else "cannot read the file"
+        self.snapshots[blob] = (
+            read_snapshot(path, data, self.model, self.entries) if data is not None else "cannot read the file"
+        )
 
     def run(self, commits: Iterable[Commit], read: Callable[[list[str]], Mapping[str, bytes]]) -> History:
         """Replay ``commits`` (oldest first) from the start; ``read`` returns the contents of blob ids."""
