@@ -245,6 +245,30 @@ def test_risk_page_has_a_score_chart_and_a_table_of_changes(built: Built, story:
     assert rows[1][2] == commits(story)["worse, reviewed"][:7]
 
 
+def test_history_section_reaches_markdown_as_one_placeholder(story: Path, tmp_path: Path) -> None:
+    # Each placeholder is a raw HTML block that MkDocs' parsers read: the chart and the table of changes
+    # are held back as one, and the page shows both, with the blank line Markdown puts between blocks.
+    hook = (
+        "import json, pathlib\n"
+        "seen = {}\n"
+        "def on_page_markdown(markdown, page, config, files, **kwargs):\n"
+        "    seen[page.file.src_uri] = markdown.count('data-risk-register-block')\n"
+        "def on_post_build(config, **kwargs):\n"
+        "    pathlib.Path(config.config_file_path).with_name('seen.json').write_text(json.dumps(seen))\n"
+    )
+    clone = tmp_path / "hooked"
+    git(tmp_path, "clone", "-q", story.as_uri(), str(clone))
+    (clone / "hook.py").write_text(hook, encoding="utf-8")
+    with (clone / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write("hooks:\n- hook.py\n")
+    result = build(clone)
+    assert result.returncode == 0, result.log
+    seen = json.loads((clone / "seen.json").read_text(encoding="utf-8"))
+    assert seen["risk-register/RSK-2.md"] == 1
+    page = result.page("risk-register/RSK-2/")
+    assert "</figure>\n\n<table data-risk-history" in page and "data-risk-register-block" not in page
+
+
 def test_commit_links_follow_repo_url(story: Path, tmp_path: Path) -> None:
     clone = tmp_path / "linked"
     git(tmp_path, "clone", "-q", story.as_uri(), str(clone))

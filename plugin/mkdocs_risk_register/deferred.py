@@ -69,24 +69,41 @@ class Deferred:
         return "".join(parts)
 
     def hold_markdown(
-        self, markdown: str, openers: tuple[str, ...] = ("<table", "<figure", "<details"), min_size: int = MIN_SIZE
+        self,
+        markdown: str,
+        openers: tuple[str, ...] = ("<table", "<figure", "<details"),
+        min_size: int = MIN_SIZE,
+        *,
+        together: bool = False,
     ) -> str:
         """``markdown`` with its large generated blocks held back here, numbered after those held already.
 
         A block is a section between blank lines that starts with one of ``openers``
         and ends with a closing table, figure or details tag. The generated pages
         keep their HTML free of blank lines, so Markdown would pass such a section
-        through as raw HTML, unchanged.
+        through as raw HTML, unchanged. ``together`` holds blocks that follow one
+        another as one, with the blank line Markdown puts between them: each
+        placeholder is a raw HTML block that MkDocs parses.
         """
         sections = markdown.split("\n\n")
         held = False
-        for index, section in enumerate(sections):
+        follows = False  # the section before was held and ends where its block does
+        kept: list[str] = []
+        for section in sections:
             block = section.rstrip("\n")  # the page's last section keeps the final line break
             if len(block) >= min_size and block.startswith(openers) and block.endswith(_CLOSERS):
-                sections[index] = PLACEHOLDER.format(len(self.blocks)) + section[len(block) :]
-                self.blocks.append(block)
+                if together and follows:
+                    self.blocks[-1] += "\n\n" + block
+                    kept[-1] += section[len(block) :]
+                else:
+                    kept.append(PLACEHOLDER.format(len(self.blocks)) + section[len(block) :])
+                    self.blocks.append(block)
                 held = True
-        return "\n\n".join(sections) if held else markdown
+                follows = len(block) == len(section)
+            else:
+                kept.append(section)
+                follows = False
+        return "\n\n".join(kept) if held else markdown
 
     def fill(self, page: str) -> tuple[str, int]:
         """The page (its HTML) with every block in place, and how many placeholders were not found."""

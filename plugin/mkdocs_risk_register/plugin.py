@@ -284,10 +284,11 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
 
     def _render_risk_page(self, src_path: str) -> str:
         """A risk page's Markdown; the History section's chart and table are held back from Markdown
-        and search (a thousand risk pages' raw HTML costs MkDocs' parsers seconds)."""
+        and search as one block (a thousand risk pages' raw HTML costs MkDocs' parsers seconds, and
+        even a placeholder costs a thousand pages a tenth of a second)."""
         assert self.site is not None
         held = Deferred("", anchors=False)
-        history = held.hold_markdown(self.site.history_section(src_path), min_size=0)
+        history = held.hold_markdown(self.site.history_section(src_path), min_size=0, together=True)
         markdown = self.site.render_risk_page(src_path, history_section=history)
         if held.blocks:
             held.markdown = markdown
