@@ -421,6 +421,17 @@ def test_a_kept_reader_reads_only_new_commits_and_gives_what_a_fresh_one_gives(s
     assert isinstance(amended, History) and amended.changes[-1].new == "2026-02-21"
 
 
+def test_a_reader_for_one_build_keeps_nothing_for_later_and_reads_the_same(story: Path) -> None:
+    settings = load_settings(story / "mkdocs.yml")
+    assert isinstance(settings, Settings)
+    once = HistoryReader(keep=False)
+    history = once.read(settings.risks_dir, settings.model)
+    assert history == HistoryReader().read(settings.risks_dir, settings.model)
+    # The blobs read and the replay's state are let go; a second read starts again, with the same result.
+    assert once.replay is None
+    assert once.read(settings.risks_dir, settings.model) == history
+
+
 def test_check_reports_review_stale_as_the_build_does(story: Path) -> None:
     run = run_cli("check", cwd=story)
     # The warning of the build (test_review_stale_warns_of_a_rescore_after_the_review), line for line.

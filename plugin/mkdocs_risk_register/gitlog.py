@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from .front_entries import EntryCache
 from .gitsource import GitError, Repository, _git
 from .history import Commit, FileChange, History, Replay, Unavailable, risk_paths, utc_date
 from .model import Model
@@ -128,6 +129,8 @@ def read_history(repository: Repository, revisions: str, folder: str, replay: Re
     they come, so that git's work and Python's overlap on a machine with two cores.
     """
     env = {**os.environ, "GIT_PAGER": "cat", "GIT_TERMINAL_PROMPT": "0"}
+    # Kept for this read only: thousands of versions share their entries, the few of a later read hardly.
+    entries = EntryCache()
     commits: list[Commit] = []
     first_path: dict[str, str] = {}
     failure: list[BaseException] = []
@@ -165,7 +168,7 @@ def read_history(repository: Repository, revisions: str, folder: str, replay: Re
             if found is not None:
                 data = answers.read(int(found[2]) + 1)[:-1]  # the content is followed by a newline
             if blob in first_path:
-                replay.add(blob, first_path[blob], data)
+                replay.add(blob, first_path[blob], data, entries)
         asking.join()
     if failure:
         raise failure[0]
@@ -199,6 +202,10 @@ class HistoryReader:
     replay: Replay | None = None
     last: tuple[str, str, History] | None = field(default=None, repr=False)
     """(folder, HEAD, history) of the last read."""
+    keep: bool = True
+    """Whether to keep what a later read reuses (the blobs read and the replay's state), as under
+    ``mkdocs serve``; a single build lets it go, so that Python's garbage collector does not walk
+    tens of thousands of objects again and again for the rest of the build."""
 
     def read(self, risks_dir: Path, model: Model, revision: str = "HEAD") -> History | Unavailable:
         """The history up to ``revision`` (HEAD, or a commit id the caller resolved)."""
@@ -224,6 +231,8 @@ class HistoryReader:
             self.last = None
             return Unavailable(f"git could not read the history ({error})")
         self.last = (folder, head.commit, history)
+        if not self.keep:
+            self.replay = None
         return history
 
 

@@ -264,13 +264,15 @@ class Replay:
     snapshots: dict[str, Snapshot | str] = field(default_factory=dict)
     """Blob id -> what that content reads as."""
     state: _State | None = None
-    entries: EntryCache = field(default_factory=EntryCache)
-    """Front-matter entries read so far: most of a new version is text an older one had."""
 
-    def add(self, blob: str, path: str, data: bytes | None) -> None:
-        """What one blob reads as; ``path`` (one of its paths) only names it in messages."""
+    def add(self, blob: str, path: str, data: bytes | None, entries: EntryCache | None = None) -> None:
+        """What one blob reads as; ``path`` (one of its paths) only names it in messages.
+
+        ``entries`` holds the front-matter entries of the blobs read before it in the same read:
+        most of a new version of a file is text an older version had.
+        """
         self.snapshots[blob] = (
-            read_snapshot(path, data, self.model, self.entries) if data is not None else "cannot read the file"
+            read_snapshot(path, data, self.model, entries) if data is not None else "cannot read the file"
         )
 
     def run(self, commits: Iterable[Commit], read: Callable[[list[str]], Mapping[str, bytes]]) -> History:

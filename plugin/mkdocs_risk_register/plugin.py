@@ -106,7 +106,8 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
         # A --dirty build reads only the pages of changed files: render those on demand.
         self.render_ahead = not dirty
         self.dirty = dirty
-        self.history_reader = HistoryReader()  # kept: a rebuild reads only what new commits brought
+        # Kept under serve: a rebuild reads only what new commits brought.
+        self.history_reader = HistoryReader(keep=command == "serve")
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.base_dir = Path(config.config_file_path or ".").resolve().parent
