@@ -109,13 +109,12 @@ class HistoryView:
         assert isinstance(self.history, History) and self.end is not None
         words = self.words
         points = self.history.timelines[risk.id]
-        model = self.register.model
         scores = [(p.date, p.score) for p in points]
         series = [Series(words("history.series.score"), scores)]
         residuals = [(p.date, p.residual) for p in points]
         if any(value is not None for _, value in residuals):
             series.append(Series(words("history.series.residual"), residuals, dashed=True))
-        reachable = model.reachable_scores()
+        y_min, y_max, bands = self._score_axis
         text = self._score_text(risk.id, scores, residuals)
         svg = step_chart(
             title=words("history.chart_title", id=risk.id),
@@ -123,14 +122,20 @@ class HistoryView:
             id_prefix=f"risk-history-{page_name(risk.id)}",
             series=series,
             end=self.end,
-            y_min=min(reachable) - 1,
-            y_max=max(reachable),
-            bands=_bands(model),
+            y_min=y_min,
+            y_max=y_max,
+            bands=bands,
         )
         return (
             f'<figure class="risk-history-figure">\n{svg}\n'
             f'<figcaption class="risk-history-text">{escape(text)}</figcaption>\n</figure>'
         )
+
+    @cached_property
+    def _score_axis(self) -> tuple[int, int, tuple[Band, ...]]:
+        """The scores every risk's chart spans, and the band tints behind them: the same on every risk page."""
+        reachable = self.register.model.reachable_scores()
+        return min(reachable) - 1, max(reachable), tuple(_bands(self.register.model))
 
     def _score_text(
         self, risk_id: str, scores: Sequence[tuple[str, int | None]], residuals: Sequence[tuple[str, int | None]]

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..text import escape
-from .geometry import ASCENT, FONT_FAMILY, SVG_NS, Box, text_width
-from .geometry import num as _num
+from .geometry import ASCENT, FONT_FAMILY, SVG_NS, Box, num, text_width
+
+# The same few hundred dates and scores on every risk's chart: each number formatted once.
+_num = lru_cache(maxsize=8192)(num)
 
 WIDTH = 640.0
 HEIGHT = 240.0
@@ -59,6 +61,7 @@ class Layer:
     values: Sequence[int]
 
 
+@lru_cache(maxsize=4096)  # the days of a history, on every risk's chart
 def _day(date: str) -> int:
     return dt.date.fromisoformat(date).toordinal()
 
@@ -86,6 +89,8 @@ class _Labels:
     def __init__(self, boxes: Sequence[Box] = (), lines: Sequence[str] = ()) -> None:
         self.boxes: list[Box] = list(boxes)
         self.lines: list[str] = list(lines)
+        # Each box's edges, for Box.overlaps(other, 2) without its property calls: a chart on every risk page.
+        self.edges = [(b.x, b.y, b.right + 2, b.bottom + 2) for b in self.boxes]
 
     def add(
         self, text: str, x: float, baseline: float, anchor: str = "start", size: float = TEXT, **attrs: str
@@ -93,9 +98,15 @@ class _Labels:
         width = text_width(text, size)
         left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
         box = Box(left, baseline - ASCENT * size, width, size * 1.2)
-        if box.x < 0 or box.right > WIDTH or any(box.overlaps(other, 2) for other in self.boxes):
+        right, bottom = box.right, box.bottom
+        if box.x < 0 or right > WIDTH:
             return False
+        reach_x, reach_y = right + 2, bottom + 2
+        for other_x, other_y, other_reach_x, other_reach_y in self.edges:
+            if box.x < other_reach_x and other_x < reach_x and box.y < other_reach_y and other_y < reach_y:
+                return False
         self.boxes.append(box)
+        self.edges.append((box.x, box.y, reach_x, reach_y))
         extra = "".join(f' {key.replace("_", "-")}="{escape(value)}"' for key, value in attrs.items())
         self.lines.append(
             f'<text x="{_num(x)}" y="{_num(baseline)}" text-anchor="{anchor}" font-size="{_num(size)}"'
