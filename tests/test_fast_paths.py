@@ -159,6 +159,20 @@ def test_cached_entries_read_the_usual_risk_file_and_leave_the_rest_to_the_whole
         assert entries.parse_file("RSK-1.md", f"---\n{front}\n---\n".encode()) is None, front
 
 
+def test_entries_new_in_one_version_are_cached_only_as_the_key_at_their_first_line() -> None:
+    # Read together, "t: 'x" swallows "y: z'" into its quote and a line separator (U+2028, a line break
+    # to YAML) gives the last entry two keys: three keys for three entries, but not one on each's line.
+    entries = EntryCache()
+    first = "---\nt: 'x\ny: z'\na: 1\u2028b: 2\n---\n".encode()
+    assert entries.parse_file("RSK-1.md", first) is None  # "t: 'x" alone is not YAML: the whole parse reads it
+    # So "y: z'" is not cached as the key a: on its own it is y, a plain text with a quote in it.
+    later = b"---\nid: RSK-1\ny: z'\n---\n"
+    parsed, whole = entries.parse_file("RSK-1.md", later), parse_file("RSK-1.md", later)[0]
+    assert parsed is not None and whole is not None
+    assert {key: value.value for key, value in parsed.fields.items()} == {"id": "RSK-1", "y": "z'"}
+    assert {key: value.value for key, value in whole.fields.items()} == {"id": "RSK-1", "y": "z'"}
+
+
 def test_a_version_too_large_only_as_a_whole_is_not_a_risk_read_from_cached_entries() -> None:
     # Each of k1 and k2 expands to 1 + 1 + 101 + 59 x 101 = 6,062 values with its aliases (key, list, the
     # anchored list of 100 and its 59 copies): under the limit of 10,000 alone, over it together.

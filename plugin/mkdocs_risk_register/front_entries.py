@@ -4,8 +4,8 @@ A register's history holds thousands of versions of its risk files, and a commit
 mostly changes a line or two of one file: the other entries of its front matter
 (``key: value`` with the lines that belong to it) are the same text as in the
 version before. :class:`EntryCache` cuts the front matter into its top-level
-entries and parses each entry it has not seen before on its own, with the
-loader's own parser.
+entries and parses only the entries it has not seen before, with the loader's
+own parser (those new in one version together, when each is found as one key).
 
 This is a fast path, and only for values: an entry that parses on its own to one
 key reads as it does in the whole front matter, because each entry starts a line
@@ -52,17 +52,41 @@ class EntryCache:
         front, body = split
         if len(front) > _MAX_SIZE or "&" in front:
             return None
-        fields: dict[str, FrontMatterValue] = {}
+        texts = _ENTRY_START.split(front)
         entries = self.entries
-        for entry_text in _ENTRY_START.split(front):
+        new = [text for text in texts if text not in entries]
+        if len(new) > 1:
+            entries.update(_parse_together(path, new))
+        fields: dict[str, FrontMatterValue] = {}
+        for text in texts:
             try:
-                entry = entries[entry_text]
+                entry = entries[text]
             except KeyError:
-                entry = entries[entry_text] = _parse_entry(path, entry_text)
+                entry = entries[text] = _parse_entry(path, text)
             if entry is None:
                 return None
             fields[entry[0]] = entry[1]  # a key given twice: the later value, in the first one's place, as YAML
         return ParsedFile(path, fields, body)
+
+
+def _parse_together(path: str, texts: list[str]) -> dict[str, Entry]:
+    """The entries new to the cache in one version, parsed in one go (one parser, not one each: the
+    first version of each file is mostly new text); {} when the parse does not find exactly one key at
+    the first line of each entry, so that each is parsed on its own."""
+    starts, line = [], 2
+    for text in texts:
+        if not _PLAIN_KEY.match(text):
+            return {}
+        starts.append(line)
+        line += text.count("\n")
+    parsed = parse_front_matter(path, "".join(texts))
+    if not isinstance(parsed, tuple) or parsed[1] or len(parsed[0]) != len(texts):
+        return {}
+    items = list(parsed[0].items())
+    if [value.line for _, value in items] != starts:
+        return {}
+    # Lines as the entry's own parse would give them.
+    return {text: (key, value._replace(line=2)) for text, (key, value) in zip(texts, items, strict=True)}
 
 
 def _parse_entry(path: str, text: str) -> Entry:
