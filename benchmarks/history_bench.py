@@ -17,7 +17,10 @@ It prints:
 - **new commit**: a read after one more commit, as a rebuild after a commit;
 - **build**: `mkdocs build` of the project with `history: true` and with `history: false`,
   alternating, the median of the runs and their ratio, in wall time and in CPU time (user and
-  system, git's included: steadier than wall time on a machine shared with other work).
+  system, git's included: steadier than wall time on a machine shared with other work);
+- **instructions** (with ``--instructions``): one build of each under ``valgrind --tool=callgrind``,
+  git's processes included, and their ratio: the same count on every run, whatever else the
+  machine is doing (it takes minutes).
 """
 
 from __future__ import annotations
@@ -201,6 +204,29 @@ def build_seconds(root: Path, history: bool) -> tuple[float, float]:
     return wall, usage.ru_utime + usage.ru_stime
 
 
+def build_instructions(root: Path, history: bool) -> int:
+    """Instructions executed by one ``mkdocs build`` and the git processes it starts (valgrind's count)."""
+    build_seconds(root, history)  # writes the configuration file
+    name = f"mkdocs-{'with' if history else 'without'}.yml"
+    command = [
+        "valgrind",
+        "--tool=callgrind",
+        "--trace-children=yes",
+        "--callgrind-out-file=/dev/null",
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "-q",
+        "-f",
+        str(root / name),
+        "-d",
+        str(root / "site"),
+    ]
+    result = subprocess.run(command, cwd=root, env=ENV, capture_output=True, text=True, check=True)
+    return sum(int(count) for count in re.findall(r"Collected : (\d+)", result.stderr))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--risks", type=int, default=1000)
@@ -208,6 +234,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--work", type=Path, default=None, help="folder for the repository (default: a temporary one)")
     parser.add_argument("--no-build", action="store_true", help="time the reading only")
+    parser.add_argument("--instructions", action="store_true", help="count the builds' instructions with valgrind")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="history-bench-"))
     root = work / "repo"
@@ -253,6 +280,12 @@ def main() -> None:
             f"build {what}: with history {a:.2f} s, without {b:.2f} s, ratio {a / b:.3f} "
             f"(runs with: {', '.join(f'{r[index]:.2f}' for r in with_history)}; "
             f"without: {', '.join(f'{r[index]:.2f}' for r in without)})"
+        )
+    if args.instructions:
+        counted = build_instructions(root, history=True), build_instructions(root, history=False)
+        print(
+            f"instructions: with history {counted[0] / 1e9:.2f} G, without {counted[1] / 1e9:.2f} G, "
+            f"ratio {counted[0] / counted[1]:.3f}"
         )
     if args.work is None:
         shutil.rmtree(work)
