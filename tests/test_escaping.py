@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from html.parser import HTMLParser
 
 import pytest
 
@@ -115,3 +116,46 @@ def test_chart_keeps_one_line_per_point(hostile_site: Built) -> None:
     ids = sorted(f"H-{n}" for n in range(1, len(HOSTILE_TITLES) + 1))
     assert sorted(line.split(":")[0] for line in point_lines) == ids
     assert "Injected" not in source
+
+
+# Python-Markdown's attr_list reads "{...}" at the end of a cell's text, or at the start of the text
+# after an inline element, as attributes of that element. In risk data it is text.
+ATTRIBUTE_LOOKALIKES = {
+    "title": "`code`{: onclick=alert(2) } and x {: onclick=alert(3) }",
+    "owner": "QA {: onclick=alert(1) }",
+    "mitigation": "Patch {: .evil data-x=1 }",
+}
+
+
+@pytest.fixture(scope="module")
+def attr_list_site(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    root = tmp_path_factory.mktemp("attr-list")
+    risks = {"a.md": risk_file("A-1", **ATTRIBUTE_LOOKALIKES)}
+    write_project(root, risks, {"history": False}, markdown_extensions=["attr_list", "tables"])
+    (root / "docs" / "index.md").write_text("# Home\n\nSee <risk:A-1> here.\n", encoding="utf-8")
+    built = build(root, strict=True)
+    assert built.returncode == 0, built.log
+    return built
+
+
+def _attributes_named(page: str, names: set[str]) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+
+    class Attributes(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found.extend((tag, name) for name, _ in attrs if name in names)
+
+    Attributes().feed(page)
+    return found
+
+
+@pytest.mark.parametrize("path", ["", "risk-register/", "risk-register/A-1/", "risk-register/top/"])
+def test_attribute_lists_in_risk_data_stay_text(attr_list_site: Built, path: str) -> None:
+    page = attr_list_site.page(path)
+    # On the old code: <td onclick="alert(1)">QA</td> and <code onclick="alert(2)">, with the text cut.
+    assert not _attributes_named(page, {"onclick", "data-x"})
+    assert 'class="evil' not in page
+    text = html.unescape(re.sub(r"<[^>]+>", "", page))
+    for field in ("owner", "mitigation") if path.startswith("risk-register/A-1") else ():
+        assert ATTRIBUTE_LOOKALIKES[field] in text
+    assert "{: onclick=alert(2) } and x {: onclick=alert(3) }" in text

@@ -37,6 +37,7 @@ HTML: it is inline Markdown turned into elements, with raw HTML as text.
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import textwrap
@@ -366,6 +367,7 @@ class _ViewBlock(Block):
             page.problem(self.line, error.format())
             block.append(_note(error.format(), page))
         _store_raw(block, page.md)
+        _store_plain(block, page.md)
 
 
 # One class per view, made once: making classes (ABCs) for every page costs more than the small views.
@@ -387,6 +389,66 @@ def _store_raw(block: etree.Element, md: Markdown) -> None:
                 placeholder.text = md.htmlStash.store(html)
                 placeholder.tail = child.tail
                 parent[index] = placeholder
+
+
+# What the page's own tree passes must see: links and images (MkDocs rewrites and checks them),
+# headings (the table of contents), ids (anchors MkDocs checks links against) and what a view hands
+# over for later (ready HTML, bodies).
+_TREE_TAGS = frozenset({"a", "img", "h1", "h2", "h3", "h4", "h5", "h6", RAW_TAG, BODY_TAG})
+_SMALLEST_STORED = 4  # elements: below this a stash entry costs about what it saves
+
+
+def _store_plain(block: etree.Element, md: Markdown) -> None:
+    """A view's parts that no tree pass of the page changes go into the raw HTML stash, serialized.
+
+    Such a part holds only the view's own elements with plain text (a table row of values,
+    a chart's text list without links). Every tree pass of the page (inline patterns,
+    attribute lists, the table of contents, prettifying) would walk each of its elements
+    for nothing; on a large register that is most of a view's cost. Prettified and
+    serialized here, it reaches the page's HTML exactly as the passes would have left it.
+    """
+    prettify = md.treeprocessors["prettify"] if "prettify" in md.treeprocessors else None
+
+    def plain_size(element: etree.Element, *, root: bool = False) -> int:
+        """How many elements ``element`` holds, itself included, if all are plain; else 0, its plain parts stored."""
+        sizes = [plain_size(child) for child in element]
+        if not root and element.tag not in _TREE_TAGS and "id" not in element.attrib and all(sizes):
+            return 1 + sum(sizes)
+        for index, (child, size) in enumerate(zip(list(element), sizes)):
+            # Only a block: Python-Markdown would wrap stored inline HTML in a paragraph.
+            if size >= _SMALLEST_STORED and md.is_block_level(child.tag):
+                element[index] = _stashed(child, md, prettify)
+        return 0
+
+    plain_size(block, root=True)
+    keep_text_literal(block, md)
+
+
+def _stashed(element: etree.Element, md: Markdown, prettify: Any) -> etree.Element:
+    tail, element.tail = element.tail, None
+    if prettify is not None:
+        prettify._prettifyETree(element)  # the newlines the page's own pass would add
+        element.tail = None
+    placeholder = etree.Element("p")
+    placeholder.text = md.htmlStash.store(md.serializer(element))
+    placeholder.tail = tail
+    return placeholder
+
+
+def keep_text_literal(fragment: etree.Element, md: Markdown) -> None:
+    """Text in ``fragment`` that the page's ``attr_list`` would read as attributes goes in as ready HTML.
+
+    A risk's owner ``QA {: onclick=alert(1) }`` in a table cell would otherwise become
+    ``<td onclick="alert(1)">QA</td>``: the extension reads ``{...}`` at the end of a cell's
+    or heading's text, or at the start of the text after an inline element.
+    """
+    for element in fragment.iter():
+        if element.tag in (RAW_TAG, BODY_TAG):
+            continue
+        if element is not fragment and element.tail and "{" in element.tail:
+            element.tail = md.htmlStash.store(html.escape(element.tail, quote=False))
+        if element.text and "{" in element.text:
+            element.text = AtomicString(md.htmlStash.store(html.escape(element.text, quote=False)))
 
 
 class _Unparsed(BlockProcessor):
@@ -530,6 +592,7 @@ class _Reference(InlineProcessor):
         tooltip = site.words("reference.score", score=found.score)
         band = etree.SubElement(span, "span", {"class": "risk-register-band", "title": tooltip})
         band.text = AtomicString(found.band.name)
+        keep_text_literal(span, page.md)
         return span, m.start(0), m.end(0)
 
 
