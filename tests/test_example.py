@@ -159,7 +159,7 @@ def test_risks_csv_is_the_register_table(example_site: Built) -> None:
 
 def test_band_and_its_action_read_as_one_phrase(example_site: Built) -> None:
     # RSK-001 scores 9: the reference's scoring guide says "7-9 ... Mitigate urgently; assign owner immediately".
-    top = re.sub(r"<[^>]+>", "", example_site.page("risk-register/top/"))
+    top = html.unescape(re.sub(r"<[^>]+>", "", example_site.page("risk-register/top/")))  # as a reader sees it
     assert "Band: Urgent — Mitigate urgently; assign owner immediately · Owner:" in top
     summary = table_with_header(example_site.page("risk-register/RSK-001/"), "Field")
     assert ["Band", "Urgent — Mitigate urgently; assign owner immediately"] in summary

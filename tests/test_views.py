@@ -290,6 +290,16 @@ def test_bad_views_are_reported_with_page_and_line_and_fail_strict(tmp_path: Pat
     assert "[bad-view]" in page and "Data Taem" in page
 
 
+def test_a_bad_reference_after_risk_bodies_keeps_its_line(tmp_path: Path) -> None:
+    # The top risks' bodies are parsed by the page's Markdown; they must not replace the page's
+    # lines that diagnostics count (the old code said line 1: the reference is not in a body).
+    root = copy_example(tmp_path)
+    page = "# Top\n\n/// risk-top\n    top: 2\n///\n\nThen <risk:RSK-997>.\n"
+    (root / "docs" / "top-and-ref.md").write_text(page, encoding="utf-8")
+    built = build(root)
+    assert "docs/top-and-ref.md:7: error: reference <risk:RSK-997>: no risk has the id" in built.log, built.log
+
+
 HOSTILE = [
     "<script>alert(1)</script>",
     '"><img src=x onerror=alert(1)>',

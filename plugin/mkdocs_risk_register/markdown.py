@@ -407,14 +407,17 @@ def _store_plain(block: etree.Element, md: Markdown) -> None:
     for nothing; on a large register that is most of a view's cost. Prettified and
     serialized here, it reaches the page's HTML exactly as the passes would have left it.
     """
-    prettify = md.treeprocessors["prettify"] if "prettify" in md.treeprocessors else None
+    try:
+        prettify: Any = md.treeprocessors["prettify"]
+    except KeyError:  # a Registry: no .get()
+        prettify = None
 
     def plain_size(element: etree.Element, *, root: bool = False) -> int:
         """How many elements ``element`` holds, itself included, if all are plain; else 0, its plain parts stored."""
         sizes = [plain_size(child) for child in element]
         if not root and element.tag not in _TREE_TAGS and "id" not in element.attrib and all(sizes):
             return 1 + sum(sizes)
-        for index, (child, size) in enumerate(zip(list(element), sizes)):
+        for index, (child, size) in enumerate(zip(list(element), sizes, strict=True)):
             # Only a block: Python-Markdown would wrap stored inline HTML in a paragraph.
             if size >= _SMALLEST_STORED and md.is_block_level(child.tag):
                 element[index] = _stashed(child, md, prettify)
@@ -518,6 +521,8 @@ class _Bodies(Treeprocessor):
         # Several bodies on one page (the top risks): none may leave open what swallows the next.
         lines = (self_contained(body) if marker.get("data-among-others") is not None else body).split("\n")
         for preprocessor in md.preprocessors:
+            if isinstance(preprocessor, _Lines):
+                continue  # it keeps the page's lines (diagnostics count them), not a body's
             # MkDocs' own raw HTML preprocessor records the page's anchors: keep the page's, add the body's.
             anchors = getattr(preprocessor, "present_anchor_ids", None)
             lines = preprocessor.run(lines)

@@ -56,7 +56,7 @@ from .inline import Relocate, append_inline, append_text, relocator
 from .mermaid import mermaid_block, quadrant_chart
 from .site import SiteLayout, page_name
 from .svg import MatrixLayout, matrix_figure, matrix_layout, risk_summary
-from .text import escape, flat, has_control, plain_text
+from .text import EM_DASH, escape, flat, has_control, plain_text
 
 RAW_TAG = "risk-register-raw"
 BODY_TAG = "risk-register-body"
@@ -480,7 +480,7 @@ def risk_top(register: Register, options: ViewOptions, page: PageContext) -> etr
         band = _sub(section, "p")
         _sub(band, "strong", words("field.band"))
         # The author's names among the view's words: each isolated when it holds right-to-left text.
-        action = f" \u2014 {isolated(risk.band.action)}" if risk.band.action else ""
+        action = f" {EM_DASH} {isolated(risk.band.action)}" if risk.band.action else ""
         append_text(band, f"{colon}{isolated(risk.band.name)}{action} \u00b7 ")
         _sub(band, "strong", words("field.owner"))
         append_text(band, f"{colon}{isolated(risk.owner_text)} \u00b7 ")
@@ -543,7 +543,7 @@ def _card_rows(risk: Risk, register: Register, page: PageContext) -> list[tuple[
     if risk.next_review is not None:
         date = risk.next_review.isoformat()
         review = words("card.next_review_overdue", date=date) if risk.overdue else date
-    band = f"{risk.band.name} \u2014 {risk.band.action}" if risk.band.action else risk.band.name
+    band = f"{risk.band.name} {EM_DASH} {risk.band.action}" if risk.band.action else risk.band.name
 
     def text(value: str) -> Callable[[etree.Element], None]:
         return lambda td: append_text(td, value)
@@ -606,7 +606,7 @@ def _treatment_rows(risk: Risk, build_date: date, words: Words) -> list[tuple[st
             until = "card.accepted_until_expired" if acceptance.expired(build_date) else "card.accepted_until"
             parts.append(words(until, date=acceptance.expires.isoformat()))
         if acceptance.reason:
-            parts.append(f"\u2014 {acceptance.reason}")  # last in its cell: no word of ours after it
+            parts.append(f"{EM_DASH} {acceptance.reason}")  # last in its cell: no word of ours after it
         rows.append((words("field.acceptance"), " ".join(parts)))
 
     def text(value: str) -> Callable[[etree.Element], None]:
