@@ -227,6 +227,13 @@ def test_other_plugins_see_the_whole_page_and_search_does_not_index_the_table(tm
     register_text += " ".join(doc["text"] for doc in index["docs"] if doc["location"] == "risk-register/")
     assert "Risk Register" in " ".join(doc["title"] for doc in index["docs"] if doc["location"] == "risk-register/")
     assert "Wombat hazard" not in register_text  # the table's rows are found on the risks' own pages
+    # The review calendar too: it is held back like the register table (it was not, since views became elements).
+    assert seen["risk-register/monitoring.md"]["placeholders"] == 0
+    assert "Wombat hazard 3 " in built.page("risk-register/monitoring/")
+    calendar_docs = [doc for doc in index["docs"] if doc["location"].startswith("risk-register/monitoring/")]
+    calendar_text = " ".join(doc["text"] for doc in calendar_docs)
+    assert "Risk Monitoring Schedule" in " ".join(doc["title"] for doc in index["docs"])
+    assert "Wombat hazard" not in calendar_text
 
 
 def test_a_dirty_build_renders_the_changed_risk_page_on_demand(tmp_path: Path) -> None:

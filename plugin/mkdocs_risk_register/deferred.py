@@ -24,7 +24,11 @@ MIN_SIZE = 2000
 PLACEHOLDER = '<div data-risk-register-block="{}"></div>'
 _CLOSERS = ("</table>", "</figure>", "</details>")
 # What the views write into a rendered page, by how it opens: the register's tables and the risk matrix.
-_RENDERED = {"<table data-risk-register-table": "</table>", '<figure class="risk-matrix-figure"': "</figure>"}
+_RENDERED = {
+    "<table data-risk-register-table": "</table>",
+    "<table data-risk-register-schedule": "</table>",
+    '<figure class="risk-matrix-figure"': "</figure>",
+}
 # The generated HTML writes every attribute after one space: a literal start keeps the search fast.
 _ID = re.compile(r' id="([^"]*)"')
 

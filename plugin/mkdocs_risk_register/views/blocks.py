@@ -437,7 +437,8 @@ def risk_schedule(register: Register, options: ViewOptions, page: PageContext) -
     if not risks:
         return _no_match(page)
     words = page.words
-    table, body = _table([words(key) for key in SCHEDULE_COLUMNS])
+    # Marked for the plugin, which keeps a large calendar out of MkDocs' HTML parsers (deferred.py).
+    table, body = _table([words(key) for key in SCHEDULE_COLUMNS], {"data-risk-register-schedule": ""})
     for risk in risks:
         row = _sub(body, "tr")
         _id_cell(_sub(row, "td"), risk, page)
