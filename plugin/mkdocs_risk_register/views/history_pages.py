@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from urllib.parse import urlsplit
 
 from ..history import ADDED, REMOVED, Change, History, Unavailable, Value
@@ -43,6 +43,7 @@ def commit_url_pattern(repo_url: str | None) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096, typed=True)  # the same levels, statuses and owners in thousands of rows
 def _value(value: Value) -> str:
     """A value in a history table, isolated when it holds right-to-left text (it sits beside an arrow)."""
     return EM_DASH if value is None or value == "" else escape(isolated(str(value)))
@@ -58,6 +59,9 @@ class HistoryView:
     commit_url: str | None = None
     words: Words = field(default_factory=english)
     _by_risk: dict[str, list[Change]] = field(default_factory=dict, init=False)
+    # Field names and days in the site's words, worked out once for thousands of rows and sentences.
+    _fields: dict[str, str] = field(default_factory=dict, init=False)
+    _dates: dict[str, str] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.history, History):
@@ -102,8 +106,11 @@ class HistoryView:
 
     def _field(self, name: str) -> str:
         """A front-matter key in the site's language (``history.field.*``); other keys as written."""
-        key = f"history.field.{name}"
-        return self.words(key) if key in self.words.entries else name
+        said = self._fields.get(name)
+        if said is None:
+            key = f"history.field.{name}"
+            said = self._fields[name] = self.words(key) if key in self.words.entries else name
+        return said
 
     def _score_figure(self, risk: Risk) -> str:
         assert isinstance(self.history, History) and self.end is not None
@@ -164,7 +171,10 @@ class HistoryView:
 
     def _date(self, iso: str) -> str:
         """A commit's day (``YYYY-MM-DD``) in running text, in the site's language."""
-        return self.words.date(dt.date.fromisoformat(iso))
+        said = self._dates.get(iso)
+        if said is None:
+            said = self._dates[iso] = self.words.date(dt.date.fromisoformat(iso))
+        return said
 
     # --- the changes page ------------------------------------------------------------------------
 
