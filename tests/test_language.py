@@ -270,6 +270,8 @@ def marked(tmp_path_factory: pytest.TempPathFactory) -> Built:
     labels = {key: marked_entry(key, english) for key, english in ENGLISH.items()}
     first = dict(MADE_UP_RISKS)
     first["RSK-1.md"] = first["RSK-1.md"].replace("owner: Ozowner", "owner: Ozfirst")
+    # An acceptance that changes: the changelog and the risk page's History show its keys (by, date, ...).
+    first["RSK-2.md"] = first["RSK-2.md"].replace("Rzwhy", "Rzold")
     write_project(root, first, plugin={**MADE_UP_SETTINGS, "labels": labels}, theme="material")
     (root / "docs" / "views.md").write_text(VIEWS_PAGE.replace("{columns}", ALL_COLUMNS), encoding="utf-8")
     commit_all(root, "first", date="2026-01-05" + DAY)
@@ -296,6 +298,7 @@ def test_every_word_of_the_generated_pages_comes_from_the_catalogue(marked: Buil
         *front_values,
         *bodies,
         "Ozfirst",  # the owner before the second commit, in the history
+        "Rzold",  # the acceptance's reason before the second commit, in the history
         "Vzpage Zzintro zzend",
         "risks md",  # the Source row: the risk file's path
         GIT_ENV["GIT_AUTHOR_NAME"],  # the commits' author, in the history
@@ -400,6 +403,15 @@ def test_dates_in_sentences_follow_the_language_and_tables_stay_iso(marked: Buil
 @pytest.mark.parametrize("language", SHIPPED)
 def test_the_example_builds_in_each_shipped_language(language: str, tmp_path: Path) -> None:
     root = copy_example(tmp_path)
+    # A git history in which an acceptance changed: the changes page's changelog shows it, key by key.
+    init_repo(root)
+    accepted = root / "risks" / "RSK-005.md"
+    current = accepted.read_text(encoding="utf-8")
+    assert "expires: 2027-02-28" in current
+    accepted.write_text(current.replace("expires: 2027-02-28", "expires: 2026-12-31"), encoding="utf-8")
+    commit_all(root, "first", date="2026-02-08" + DAY)
+    accepted.write_text(current, encoding="utf-8")
+    commit_all(root, "second", date="2026-02-20" + DAY)
     config = root / "mkdocs.language.yml"
     config.write_text(yaml.safe_dump({"INHERIT": "mkdocs.yml", "theme": {"language": language}}), encoding="utf-8")
     built = build(root, strict=True, config_file=config)
@@ -435,12 +447,15 @@ def assert_no_english_left(built: Built, language: str) -> None:
     example = yaml_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
     settings = next(entry["risk-register"] for entry in example["plugins"] if isinstance(entry, dict))
     content = _values([defaults.PROBABILITY, defaults.IMPACT, defaults.BANDS, defaults.STATUSES, settings])
-    data = data_words(*fronts, *content, "JSON CSV SVG history json risks md")
+    data = data_words(*fronts, *content, "JSON CSV SVG history json risks md", GIT_ENV["GIT_AUTHOR_NAME"])
     english_only = {word for word in entry_words(ENGLISH) - entry_words(translated) - data if len(word) > 2}
     assert {"Register", "Review", "every", "overdue"} & english_only, "the check needs English words to look for"
     found = {}
-    for path in (*GENERATED[:3], "risk-register/RSK-001/"):
+    changes = visible_text(built.page("risk-register/changes/"))[0]
+    assert "2026-12-31" in changes, "the check needs the changelog to show the acceptance that changed"
+    for path in (*GENERATED, "risk-register/RSK-001/", "risk-register/RSK-005/"):
         shown = {"risk-register/top/": list(risks), "risk-register/RSK-001/": ["RSK-001"]}.get(path, [])
+        shown = {"risk-register/RSK-005/": ["RSK-005"]}.get(path, shown)
         bodies = data_words("", *(risks[name].split("---", 2)[2] for name in shown))  # the risks' bodies it shows
         left = words_in(visible_text(built.page(path))[0]) & (english_only - bodies)
         if left:

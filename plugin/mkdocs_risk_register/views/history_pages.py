@@ -7,6 +7,7 @@ from the build date, so the same commit renders the same pages.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from ..history import ADDED, REMOVED, Change, History, Unavailable, Value
 from ..model import Model
 from ..register import Register
 from ..risk import Risk
+from ..treatment import ACCEPTANCE_KEYS
 from ..words import Words, english, isolated
 from .charts.timeline import Band, Layer, Series, stacked_chart, step_chart
 from .html import link, table_of_rows
@@ -43,10 +45,29 @@ def commit_url_pattern(repo_url: str | None) -> str | None:
     return None
 
 
+# An acceptance in history.json is one line, "by: J. Doe, date: 2026-01-10, ...": its known keys, each at the
+# start or after ", ", are the register's words; what follows each is the author's, as written.
+_ACCEPTANCE_PART = re.compile(rf"(?:^|, )({'|'.join(ACCEPTANCE_KEYS)}): ")
+
+
 @lru_cache(maxsize=4096, typed=True)  # the same levels, statuses and owners in thousands of rows
 def _value(value: Value) -> str:
     """A value in a history table, isolated when it holds right-to-left text (it sits beside an arrow)."""
     return EM_DASH if value is None or value == "" else escape(isolated(str(value)))
+
+
+def acceptance_text(value: str, words: Words) -> str:
+    """An acceptance's history value with its keys in the site's language (``history.acceptance.*``).
+
+    A value that does not begin with a known key (an acceptance written as text) is kept as written."""
+    pieces = _ACCEPTANCE_PART.split(value)
+    if len(pieces) < 3 or pieces[0]:
+        return value
+    colon = words("text.colon")
+    keys, texts = pieces[1::2], pieces[2::2]
+    return ", ".join(
+        f"{words(f'history.acceptance.{key}')}{colon}{text}" for key, text in zip(keys, texts, strict=True)
+    )
 
 
 @dataclass
@@ -97,12 +118,19 @@ class HistoryView:
         parts = [f"## {words('history.heading')}", self._score_figure(risk)]
         rows = (
             f"<tr><td>{c.date}</td><td>{escape(c.author)}</td><td>{self._commit(c.commit)}</td>"
-            f"<td>{escape(self._field(c.field))}</td><td>{_value(c.old)} {ARROW} {_value(c.new)}</td></tr>"
+            f"<td>{escape(self._field(c.field))}</td><td>{self._values(c)}</td></tr>"
             for c in _newest_commit_first(changes)
         )
         headers = [words(f"column.{name}") for name in ("date", "author", "commit", "field", "change")]
         parts.append(table_of_rows(headers, rows, attrs={"data-risk-history": page_name(risk.id)}))
         return "\n\n".join(parts) + "\n"
+
+    def _values(self, change: Change) -> str:
+        """``old → new`` as HTML: an acceptance's keys in the site's language, the values as written."""
+        if change.field != "acceptance":
+            return f"{_value(change.old)} {ARROW} {_value(change.new)}"
+        old, new = (acceptance_text(v, self.words) if isinstance(v, str) else v for v in (change.old, change.new))
+        return f"{_value(old)} {ARROW} {_value(new)}"
 
     def _field(self, name: str) -> str:
         """A front-matter key in the site's language (``history.field.*``); other keys as written."""
@@ -317,7 +345,7 @@ class HistoryView:
             return escape(words("changes.added"))
         if change.field == REMOVED:
             return escape(words("changes.removed"))
-        values = f"{_value(change.old)} {ARROW} {_value(change.new)}"
+        values = self._values(change)
         if change.field == "score":
             return html_words(words, "changes.rescored", values=values)
         if change.field == "status" and str(change.new).casefold() in inactive:
