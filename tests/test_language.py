@@ -622,3 +622,54 @@ def test_the_languages_page_lists_every_key_of_the_catalogue() -> None:
     assert sorted(listed) == sorted(ENGLISH)
     nav = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     assert "languages.md" in nav
+
+
+MARKUP = "*star* <b>x</b> #hash [a](b)"
+
+
+def test_labels_are_plain_text_in_the_generated_markdown(tmp_path: Path) -> None:
+    # Each label names its place (Ztitle, ...), then holds emphasis, raw HTML, a hash and a link: all as written.
+    places = {
+        "register.title": "Ztitle",
+        "register.table_heading": "Ztable",
+        "register.link.monitoring": "Zlink",
+        "treatment.heading": "Ztreat",
+        "treatment.above_appetite": "Zabove",
+        "column.owner": "Zowner",
+        "monitoring.title": "Zmonitor",
+        "top.heading": "Ztop {top}",
+        "history.heading": "Zhistory",
+        "changes.title": "Zchanges",
+        "changes.changelog": "Zchangelog",
+    }
+    labels = {key: f"{place} {MARKUP}" for key, place in places.items()}
+    root = tmp_path / "project"
+    init_repo(root)
+    risk = risk_file("RSK-1", treatment="Mitigate")  # High/High: above the appetite of 2
+    write_project(root, {"RSK-1.md": risk}, plugin={"history": True, "appetite": {"max_score": 2}, "labels": labels})
+    commit_all(root, "first", date="2026-01-05" + DAY)
+    write_project(
+        root,
+        {"RSK-1.md": risk.replace("owner: Team", "owner: Crew")},
+        plugin={"history": True, "appetite": {"max_score": 2}, "labels": labels},
+    )
+    commit_all(root, "second", date="2026-02-10" + DAY)
+    built = build(root)  # not strict: the risk above the appetite is a warning
+    assert built.returncode == 0, built.log
+    # As HTML text: the characters escaped once (&lt;b&gt;), nothing made of them.
+    shown = "*star* &lt;b&gt;x&lt;/b&gt; #hash [a](b)"
+    pages = {
+        "risk-register/": ["Ztitle", "Ztable", "Zlink", "Ztreat", "Zabove", "Zowner"],
+        "risk-register/monitoring/": ["Zmonitor"],
+        "risk-register/top/": ["Ztop"],
+        "risk-register/RSK-1/": ["Zhistory"],
+        "risk-register/changes/": ["Zchanges", "Zchangelog"],
+    }
+    for path, names in pages.items():
+        html = built.page(path)
+        content = html[html.index('role="main"') :]  # the page's own content (mkdocs theme), not its navigation
+        for name in names:
+            assert f"{name} {shown}" in content or (name == "Ztop" and shown in content), (path, name)
+        # Nowhere on the page (its title and navigation too): no emphasis, no bold, no link made of them.
+        assert "<em>star</em>" not in html and "<b>x</b>" not in html, path
+        assert 'href="b"' not in html, path

@@ -23,7 +23,7 @@ from ..words import Words, english, isolated
 from .charts.timeline import Band, Layer, Series, stacked_chart, step_chart
 from .html import link, table_of_rows
 from .site import SiteLayout, page_name
-from .text import EM_DASH, escape, html_words
+from .text import EM_DASH, escape, html_words, literal_markdown
 
 CHANGES_PAGE = "changes"
 ARROW = "→"
@@ -114,8 +114,8 @@ class HistoryView:
         changes = self._by_risk.get(risk.id, [])
         words = self.words
         if not timeline or self.end is None:
-            return f"## {words('history.heading')}\n\n<p>{escape(words('history.none'))}</p>\n"
-        parts = [f"## {words('history.heading')}", self._score_figure(risk)]
+            return f"## {literal_markdown(words('history.heading'))}\n\n<p>{escape(words('history.none'))}</p>\n"
+        parts = [f"## {literal_markdown(words('history.heading'))}", self._score_figure(risk)]
         rows = (
             f"<tr><td>{c.date}</td><td>{escape(c.author)}</td><td>{self._commit(c.commit)}</td>"
             f"<td>{escape(self._field(c.field))}</td><td>{self._values(c)}</td></tr>"
@@ -208,7 +208,7 @@ class HistoryView:
 
     def changes_page(self) -> str:
         words = self.words
-        parts = [f"# {words('changes.title')}"]
+        parts = [f"# {literal_markdown(words('changes.title'))}"]
         history = self.history
         if not isinstance(history, History):
             title = escape(words("changes.unavailable"))
@@ -223,10 +223,10 @@ class HistoryView:
         link = f'<a href="{escape(self.layout.file_href(CHANGES_PAGE, "history.json"))}">history.json</a>'
         parts.append(f"<p>{html_words(words, 'changes.intro', link=link)}</p>")
         parts += [
-            f"## {words('changes.over_time')}",
+            f"## {literal_markdown(words('changes.over_time'))}",
             self._band_figure(),
             self._total_figure(),
-            f"## {words('changes.changelog')}",
+            f"## {literal_markdown(words('changes.changelog'))}",
         ]
         parts += self._changelog(history)
         return "\n\n".join(parts) + "\n"
@@ -334,7 +334,7 @@ class HistoryView:
         parts = []
         headers = [self.words(f"column.{name}") for name in ("date", "id", "risk", "change", "author", "commit")]
         for month, month_rows in months.items():
-            parts.append(f"### {self.words.month(dt.date.fromisoformat(month + '-01'))}")
+            parts.append(f"### {literal_markdown(self.words.month(dt.date.fromisoformat(month + '-01')))}")
             parts.append(table_of_rows(headers, month_rows, attrs={"data-risk-changes": month}))
         return parts
 

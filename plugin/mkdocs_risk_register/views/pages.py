@@ -14,7 +14,7 @@ from .blocks import top_heading
 from .html import Cell, table
 from .incomplete import PROBLEMS_ID, incomplete_note
 from .site import SiteLayout
-from .text import EM_DASH, escape, heading_markdown, html_words, markdown_text
+from .text import EM_DASH, escape, heading_markdown, html_words, literal_markdown, markdown_text, markdown_words
 from .treatment_summary import treatment_summary
 
 
@@ -104,27 +104,28 @@ def _top_link(count: int, words: Words) -> str:
 def register_page(register: Register, layout: SiteLayout, chart_html: str, words: Words) -> str:
     links = []
     if register.model.top:
-        links.append(f"[{_top_link(len(register.top), words)}](top.md)")  # as many as the page shows
-    links.append(f"[{words('register.link.monitoring')}](monitoring.md)")
-    links.append(words("register.link.data", json="[JSON](risks.json)", csv="[CSV](risks.csv)"))
-    summary = words.count(
+        links.append(f"[{literal_markdown(_top_link(len(register.top), words))}](top.md)")  # as many as the page shows
+    links.append(f"[{literal_markdown(words('register.link.monitoring'))}](monitoring.md)")
+    links.append(markdown_words(words, "register.link.data", json="[JSON](risks.json)", csv="[CSV](risks.csv)"))
+    summary = markdown_words(
+        words,
         "register.summary",
         len(register.risks),
         active=register.active_count,
-        date=words.date(register.build_date),
+        date=literal_markdown(words.date(register.build_date), line_start=False),
     )
     sections = [
-        f"# {words('register.title')}",
+        f"# {literal_markdown(words('register.title'))}",
         incomplete_note(register, layout, "index", words),
         problems_note(register, words),
         f"{summary} " + " · ".join(links),
-        f"## {words('register.matrix_heading')}",
+        f"## {literal_markdown(words('register.matrix_heading'))}",
         chart_html,
-        f"### {words('register.scoring_guide')}",
+        f"### {literal_markdown(words('register.scoring_guide'))}",
         scoring_guide(register.model, words),
         treatment_summary(register, words),
-        f"## {words('register.table_heading')}",
-        _register_table(register) if register.risks else words("register.empty"),
+        f"## {literal_markdown(words('register.table_heading'))}",
+        _register_table(register) if register.risks else literal_markdown(words("register.empty")),
     ]
     # Ten columns want the page's whole width: Material (and Zensical) hide their sidebars on request.
     return WIDE_PAGE + "\n\n".join(s for s in sections if s) + "\n"
@@ -142,11 +143,11 @@ def _register_table(register: Register) -> str:
 
 def top_page(register: Register, layout: SiteLayout, words: Words) -> str:
     top = register.top
-    sections = [f"# {top_heading(register, words)}", incomplete_note(register, layout, "top", words)]
+    sections = [f"# {literal_markdown(top_heading(register, words))}", incomplete_note(register, layout, "top", words)]
     if not top:
-        sections.append(words("top.none"))
+        sections.append(literal_markdown(words("top.none")))
     else:
-        sections.append(words.count("top.intro", len(top)))
+        sections.append(markdown_words(words, "top.intro", len(top)))
     if top:
         sections.append(view("risk-top"))
     return "\n\n".join(s for s in sections if s) + "\n"
@@ -154,7 +155,8 @@ def top_page(register: Register, layout: SiteLayout, words: Words) -> str:
 
 def monitoring_page(register: Register, layout: SiteLayout, words: Words) -> str:
     model = register.model
-    sections = [f"# {words('monitoring.title')}", incomplete_note(register, layout, "monitoring", words)]
+    title = literal_markdown(words("monitoring.title"))
+    sections = [f"# {title}", incomplete_note(register, layout, "monitoring", words)]
     if model.monitoring:
         sections.append(
             table(
@@ -163,8 +165,8 @@ def monitoring_page(register: Register, layout: SiteLayout, words: Words) -> str
             )
         )
     else:
-        sections.append(words("monitoring.none"))
-    sections.append(f"## {words('monitoring.statuses')}")
+        sections.append(literal_markdown(words("monitoring.none")))
+    sections.append(f"## {literal_markdown(words('monitoring.statuses'))}")
     tracked = {True: words("monitoring.tracked_yes"), False: words("monitoring.tracked_no")}
     sections.append(
         table(
@@ -172,13 +174,14 @@ def monitoring_page(register: Register, layout: SiteLayout, words: Words) -> str
             [[_bold(s.name), s.description, tracked[s.active]] for s in model.statuses],
         )
     )
-    sections.append(f"## {words('monitoring.calendar')}")
+    sections.append(f"## {literal_markdown(words('monitoring.calendar'))}")
     active = [r for r in register.risks if r.active]
     overdue = sum(1 for r in active if r.overdue)
     sections.append(
-        words(
+        markdown_words(
+            words,
             "monitoring.calendar_intro",
-            date=words.date(register.build_date),
+            date=literal_markdown(words.date(register.build_date), line_start=False),
             overdue=overdue,
             count=len(active),
         )
@@ -200,7 +203,7 @@ def risk_page(risk: Risk, note: str = "", colon: str = ": ") -> str:
     # own page a card without an id is that risk's. The others are named, for hosts that do not say
     # which page they convert.
     argument = risk.id if _PLAIN_ID.fullmatch(risk.id) else None
-    title = f"# {markdown_text(risk.id)}{colon}{heading_markdown(risk.title)}"
+    title = f"# {markdown_text(risk.id)}{literal_markdown(colon)}{heading_markdown(risk.title)}"
     return "\n\n".join(s for s in (title, note, view("risk-card", argument)) if s) + "\n"
 
 

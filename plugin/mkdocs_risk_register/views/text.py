@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import html
 import re
+import string
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
 
-from ..words import Words
+from ..words import Words, isolated
 
 _INLINE = MarkdownIt("commonmark", {"html": False})
 # Python-Markdown's backslash-escapable characters, and the three that markdown_text writes as entities.
@@ -103,6 +104,33 @@ def markdown_text(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(_markdown_escape, one_line(text))
 
 
+# What can make plain text read as Markdown or HTML: inline syntax anywhere (escapes, code, emphasis, links,
+# attribute lists, raw HTML, entities, a heading's closing hashes), and block syntax at the start of a line
+# (a list item, a quote). Text without any is written as it is, so the pages keep their Markdown as it was.
+_INLINE_MARKUP = re.compile(r"[\\`*_{}\[\]<>&#]")
+# A list item's or a quote's mark: "-", "+" or ">", or digits and "." or ")", then a space or the end.
+_BLOCK_START = re.compile(r"^(\s*\d*)([-+>.)])(?=\s|$)")
+
+
+def _escape_block_start(text: str) -> str:
+    """``text`` with the mark that would make its line a list item or a quote escaped (``8\\. März``)."""
+    match = _BLOCK_START.match(text)
+    if match is None or (match.group(2) in ".)") != any(c.isdigit() for c in match.group(1)):
+        return text  # "-", "+" and ">" start a block alone, "." and ")" only after digits
+    return f"{match.group(1)}\\{match.group(2)}{text[match.end() :]}"
+
+
+def literal_markdown(text: str, *, line_start: bool = True) -> str:
+    """A catalogue entry (or a ``labels`` value: plain text) as Markdown that shows it as written.
+
+    Like :func:`markdown_text`, but its spaces are kept (a piece of a sentence may begin or end with one);
+    ``line_start``: whether the text begins a line, where a list's or a quote's mark would count."""
+    text = flat(text)
+    if _INLINE_MARKUP.search(text):
+        return _MARKDOWN_SPECIAL.sub(_markdown_escape, text)
+    return _escape_block_start(text) if line_start else text
+
+
 def heading_markdown(text: str) -> str:
     """An inline-Markdown value as plain, escaped text for a Markdown heading."""
     return markdown_text(plain_text(text))
@@ -128,6 +156,20 @@ def escape(text: str) -> str:
     if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
         return html.escape(text, quote=True)
     return text
+
+
+def markdown_words(words: Words, key: str, count: int | None = None, /, **markdown: object) -> str:
+    """A catalogue entry as Markdown: its text escaped (:func:`literal_markdown`), then its placeholders
+    filled with ``markdown`` (ready Markdown: links, escaped values) and ``count``."""
+    values = markdown if count is None else {"count": count, **markdown}
+    parts: list[str] = []
+    for text, name, _, _ in string.Formatter().parse(words.form(key, count)):
+        parts.append(literal_markdown(text, line_start=not any(parts)))
+        if name is not None:
+            value = values[name]
+            shown = isolated(value) if isinstance(value, str) else str(value)
+            parts.append(shown if any(parts) else _escape_block_start(shown))
+    return "".join(parts)
 
 
 def html_words(words: Words, key: str, count: int | None = None, /, **html: object) -> str:

@@ -12,14 +12,14 @@ from ..words import Words, isolated
 from .export import uses_treatment
 from .html import table
 from .site import page_name
-from .text import heading_markdown, markdown_text
+from .text import heading_markdown, literal_markdown, markdown_text, markdown_words
 
 EXPIRING_WITHIN_DAYS = 30
 
 
 def _risk_item(risk: Risk, detail: str, colon: str) -> str:
     title = isolated(heading_markdown(risk.title))
-    return f"- [{markdown_text(risk.id)}]({page_name(risk.id)}.md){colon}{title} ({detail})"
+    return f"- [{markdown_text(risk.id)}]({page_name(risk.id)}.md){literal_markdown(colon)}{title} ({detail})"
 
 
 def above_appetite_without_plan(register: Register) -> list[Risk]:
@@ -57,26 +57,30 @@ def treatment_summary(register: Register, words: Words) -> str:
     rows = [[name, str(count)] for name, count in counts.items()]
     rows.append([words("treatment.untreated"), str(untreated)])
     headers = [words("treatment.name"), words("treatment.active_risks")]
-    parts = [f"## {words('treatment.heading')}", table(headers, rows, attrs={"data-risk-register-treatments": ""})]
-    none = words("value.none")
+    heading = literal_markdown(words("treatment.heading"))
+    parts = [f"## {heading}", table(headers, rows, attrs={"data-risk-register-treatments": ""})]
+    none = literal_markdown(words("value.none"))
     colon = words("text.colon")
     if register.model.has_appetite:
         above = above_appetite_without_plan(register)
-        parts.append(f"**{words('treatment.above_appetite')}** {len(above) or none}")
+        parts.append(f"**{literal_markdown(words('treatment.above_appetite'))}** {len(above) or none}")
         if above:
             parts.append("\n".join(_risk_item(risk, _above_note(risk, words), colon) for risk in above))
     expiring = expiring_acceptances(register)
-    until = words.date(register.build_date + dt.timedelta(days=EXPIRING_WITHIN_DAYS))
-    parts.append(f"**{words('treatment.expiring', date=until)}** {len(expiring) or none}")
+    until = literal_markdown(
+        words.date(register.build_date + dt.timedelta(days=EXPIRING_WITHIN_DAYS)), line_start=False
+    )
+    parts.append(f"**{markdown_words(words, 'treatment.expiring', date=until)}** {len(expiring) or none}")
     if expiring:
         parts.append(
             "\n".join(
                 _risk_item(
                     risk,
-                    words(
+                    markdown_words(
+                        words,
                         "treatment.expiring_item",
                         name=markdown_text(risk.acceptance.by or words("treatment.nobody")),
-                        date=words.date(risk.acceptance.expires),
+                        date=literal_markdown(words.date(risk.acceptance.expires), line_start=False),
                     ),
                     colon,
                 )
@@ -89,5 +93,7 @@ def treatment_summary(register: Register, words: Words) -> str:
 
 def _above_note(risk: Risk, words: Words) -> str:
     if risk.residual is None:
-        return words("treatment.above_item_no_residual", score=risk.score, appetite=risk.appetite)
-    return words("treatment.above_item", score=risk.score, appetite=risk.appetite, residual=risk.residual.score)
+        return markdown_words(words, "treatment.above_item_no_residual", score=risk.score, appetite=risk.appetite)
+    return markdown_words(
+        words, "treatment.above_item", score=risk.score, appetite=risk.appetite, residual=risk.residual.score
+    )
