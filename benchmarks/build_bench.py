@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -154,6 +155,19 @@ def make_static_project(plugin_root: Path, root: Path, theme: str) -> int:
     return len(files)
 
 
+def run_timed(command: list[str], root: Path, log: Path) -> tuple[float, resource.struct_rusage]:
+    """Wall seconds and the resources (CPU, peak memory) of one build ``command`` of ``root``, logged to ``log``."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": EPOCH}
+    with log.open("a", encoding="utf-8") as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"build failed in {root}; see {log}")
+    return wall, usage
+
+
 def run_build(root: Path, log: Path) -> tuple[float, float, dict[str, float]]:
     """Wall seconds, peak RSS in MiB and the plugin's event times of one ``mkdocs build``."""
     stats = root / "stats.json"
@@ -169,15 +183,7 @@ def run_build(root: Path, log: Path) -> tuple[float, float, dict[str, float]]:
         "-d",
         str(site),
     ]
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": EPOCH}
-    with log.open("a", encoding="utf-8") as out:
-        start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise SystemExit(f"build failed in {root}; see {log}")
+    wall, usage = run_timed(command, root, log)
     events: dict[str, float] = json.loads(stats.read_text(encoding="utf-8"))
     # ru_maxrss is in KiB on Linux.
     return wall, usage.ru_maxrss / 1024, events

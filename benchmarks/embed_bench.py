@@ -17,18 +17,16 @@ median wall time of each, their ratio (target: at most 1.10), and the machine's 
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from html.parser import HTMLParser
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_bench import EPOCH, base_config, write_config
+from build_bench import base_config, run_timed, write_config
 from generate import CATEGORIES, TEAMS, risk_id, write_register
 
 VIEW_CLASS = "risk-register-view"
@@ -152,14 +150,7 @@ def run_build(root: Path, log: Path) -> tuple[float, float]:
     site = root / "site"
     shutil.rmtree(site, ignore_errors=True)
     command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml"), "-d", str(site)]
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": EPOCH}
-    with log.open("a", encoding="utf-8") as out:
-        start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"build failed in {root}; see {log}")
+    wall, usage = run_timed(command, root, log)
     return wall, usage.ru_utime + usage.ru_stime
 
 
