@@ -510,25 +510,18 @@ class _Bodies(Treeprocessor):
         self.page = page
 
     def run(self, root: etree.Element) -> None:
-        for top in list(root):
-            for parent in list(top.iter()):
-                for child in list(parent):
-                    if child.tag == BODY_TAG:
-                        self._expand(parent, child, root if self._is_page_body(child) else None, top)
-
-    def _is_page_body(self, marker: etree.Element) -> bool:
-        """Whether ``marker`` is the body of the risk whose own page this is (not one of several)."""
-        if marker.get("data-among-others") is not None:
-            return False
-        where = self.page.where()
-        return where is not None and self.page.site().risk_at(where.src_uri) == marker.get("data-risk")
+        markers = [(parent, child) for parent in root.iter() for child in parent if child.tag == BODY_TAG]
+        if markers:
+            parents = {child: parent for parent in root.iter() for child in parent}
+            for parent, marker in markers:
+                self._expand(parent, marker, parents)
 
     def _expand(
-        self, parent: etree.Element, marker: etree.Element, page_root: etree.Element | None, top: etree.Element
+        self, parent: etree.Element, marker: etree.Element, parents: Mapping[etree.Element, etree.Element]
     ) -> None:
-        """The body in place of ``marker``; a risk page's own body after the card, at the page's top level.
+        """The body in place of ``marker``; a card's body right after the card's view, beside it.
 
-        A body nested in the card's elements reads the same, but the search plugin's parser pays for
+        A body nested in the view's elements reads the same, but the search plugin's parser pays for
         every level around every tag and word (a third more for two levels).
         """
         md = self.md
@@ -555,8 +548,13 @@ class _Bodies(Treeprocessor):
                         element.set(key, relocate(value))
         position = list(parent).index(marker)
         parent.remove(marker)
-        if page_root is not None:
-            parent, position = page_root, list(page_root).index(top) + 1
+        if marker.get("data-among-others") is None:  # a card's body, the last of its view
+            view = parent
+            while view in parents and "risk-register-view" not in (view.get("class") or ""):
+                view = parents[view]
+            if view in parents:
+                parent = parents[view]
+                position = list(parent).index(view) + 1
         for offset, child in enumerate(list(holder)):
             parent.insert(position + offset, child)
 
