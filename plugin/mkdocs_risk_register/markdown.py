@@ -428,10 +428,10 @@ def _store_plain(block: etree.Element, md: Markdown) -> None:
 
 
 def _stashed(element: etree.Element, md: Markdown, prettify: Any) -> etree.Element:
-    tail, element.tail = element.tail, None
+    tail = element.tail
     if prettify is not None:
         prettify._prettifyETree(element)  # the newlines the page's own pass would add
-        element.tail = None
+    element.tail = None  # it stays in the page, after the placeholder
     placeholder = etree.Element("p")
     placeholder.text = md.htmlStash.store(md.serializer(element))
     placeholder.tail = tail
