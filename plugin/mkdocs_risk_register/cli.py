@@ -626,7 +626,11 @@ def run_render(args: argparse.Namespace, stdout: TextIO) -> int:
         max_file_size=settings.max_file_size,
     )
     # The history from git, as the build reads it: the changes page, history.json, risk pages' History.
-    history = None if settings.history is False else HistoryReader().read(settings.risks_dir, settings.model)
+    history = (
+        None
+        if settings.history is False
+        else HistoryReader().read(settings.risks_dir, settings.model, max_file_size=settings.max_file_size)
+    )
     if isinstance(history, History):
         register = with_history(register, history, reviewed_line_on_disk(settings.base_dir))
     elif isinstance(history, Unavailable) and settings.history is True:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 
-from .gitlog import HistoryReader, commit_date, commits_after
+from .gitlog import HistoryReader, commit_date, commits_after, is_ancestor
 from .gitsource import Repository, register_at, settings_at
 from .history import History, Unavailable, reviewed_line_on_disk, with_history
 from .register import Register, build_date_from_env
@@ -30,6 +31,9 @@ def add_report_parser(
     report.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
 
 
+_DATE_LIKE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
+
+
 def _date(text: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text) if len(text) == 10 else None
@@ -41,14 +45,24 @@ def report_text(settings: Settings, since: str, until: str | None, output_format
     """The report of the period from ``since`` to ``until`` (HEAD when None)."""
     repo = Repository.containing(settings.base_dir)
     until_commit = repo.commit(until or "HEAD")
-    history = HistoryReader().read(settings.risks_dir, settings.model, until_commit)
+    history = HistoryReader().read(
+        settings.risks_dir, settings.model, until_commit, max_file_size=settings.max_file_size
+    )
     if isinstance(history, Unavailable):
         raise UsageError(f"no history to report on: {history.reason}")
     since_date = _date(since)
     if since_date is not None:
+        until_date = commit_date(repo, until_commit) if until else None
+        if until_date is not None and until_date < since_date:
+            raise UsageError(f"the period is empty: --until {until} ({until_date}) comes before --since {since}")
         changes = [c for c in history.changes if c.date >= since_date.isoformat()]
     else:
-        period_commits = commits_after(repo, repo.commit(since), until_commit)
+        if _DATE_LIKE.fullmatch(since):
+            raise UsageError(f"--since {since}: not a date (YYYY-MM-DD)")
+        since_commit = repo.commit(since)
+        if since_commit != until_commit and is_ancestor(repo, until_commit, since_commit):
+            raise UsageError(f"the period is empty: --until {until or 'HEAD'} comes before --since {since}")
+        period_commits = commits_after(repo, since_commit, until_commit)
         changes = [c for c in history.changes if c.commit in period_commits]
     # Reviews are overdue as of the end of the period: the last commit's date, or today for HEAD.
     end_date = commit_date(repo, until_commit) if until else build_date_from_env()
@@ -77,7 +91,7 @@ def with_git_history(settings: Settings, register: Register) -> Register:
     unchanged when the history is off or cannot be read (the build only notes that too)."""
     if settings.history is False:
         return register
-    history = HistoryReader().read(settings.risks_dir, settings.model)
+    history = HistoryReader().read(settings.risks_dir, settings.model, max_file_size=settings.max_file_size)
     if not isinstance(history, History):
         return register
     return with_history(register, history, reviewed_line_on_disk(settings.base_dir))

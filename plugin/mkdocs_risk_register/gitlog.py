@@ -13,8 +13,8 @@ merge puts the pull request's own commits on the chain.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import os
 import re
 import subprocess
 import threading
@@ -23,9 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from .defaults import MAX_FILE_SIZE
 from .front_entries import EntryCache
-from .gitsource import GitError, Repository, _git
+from .gitsource import GitError, Repository, _git, git_environment
 from .history import Commit, FileChange, History, Replay, Unavailable, risk_paths, utc_date
+from .loader import is_risk_path
 from .model import Model
 
 LOG_FORMAT = "%x01%H%x00%ct%x00%aN"
@@ -68,6 +70,22 @@ def _tokens(stream: IO[bytes]) -> Iterator[bytes]:
         yield pending
 
 
+def _timestamp(field: bytes) -> int:
+    """A commit's ``%ct``: git prints nothing for a date it cannot read (before 1970, an overflow), which
+    it shows itself as 1970-01-01."""
+    text = field.strip()
+    return int(text) if text.lstrip(b"-").isdigit() else 0
+
+
+def _author(field: bytes) -> str:
+    """A commit's author as git prints it: UTF-8, or the bytes a commit without an encoding header was
+    written in (old histories, often Latin-1), shown as Latin-1 rather than as replacement characters."""
+    try:
+        return field.decode("utf-8")
+    except UnicodeDecodeError:
+        return field.decode("latin-1")
+
+
 def iter_log(tokens: Iterable[bytes], folder: str) -> Iterator[Commit]:
     """Commits of ``git log --raw -z`` with LOG_FORMAT; paths relative to ``folder``."""
     stream = iter(tokens)
@@ -78,8 +96,8 @@ def iter_log(tokens: Iterable[bytes], folder: str) -> Iterator[Commit]:
             token = next(stream, None)
             continue
         commit_id = token[1:].decode("ascii")
-        timestamp = int(next(stream))
-        author = next(stream).decode("utf-8", "replace")
+        timestamp = _timestamp(next(stream))
+        author = _author(next(stream))
         files: list[FileChange] = []
         # Each changed file: ":old-mode new-mode old-id new-id status", then its path.
         token = next(stream, None)
@@ -120,6 +138,15 @@ def _log_command(revisions: str, folder: str) -> list[str]:
 _FOUND = re.compile(rb"([0-9a-f]+) blob ([0-9]+)")
 
 
+def _skip(stream: IO[bytes], size: int) -> None:
+    """Reads past ``size`` bytes of ``stream`` a block at a time."""
+    while size > 0:
+        block = stream.read(min(size, 1 << 20))
+        if not block:
+            return
+        size -= len(block)
+
+
 def read_history(repository: Repository, revisions: str, folder: str, replay: Replay) -> list[Commit]:
     """The commits of ``revisions`` that touched ``folder``, oldest first, with every blob they
     bring that ``replay`` has not seen added to it.
@@ -128,7 +155,7 @@ def read_history(repository: Repository, revisions: str, folder: str, replay: Re
     for each new blob as soon as a commit names it, while this thread parses the blobs as
     they come, so that git's work and Python's overlap on a machine with two cores.
     """
-    env = {**os.environ, "GIT_PAGER": "cat", "GIT_TERMINAL_PROMPT": "0"}
+    env = git_environment()
     # Kept for this read only: thousands of versions share their entries, the few of a later read hardly.
     entries = EntryCache()
     commits: list[Commit] = []
@@ -164,19 +191,89 @@ def read_history(repository: Repository, revisions: str, folder: str, replay: Re
         while header := answers.readline():
             found = _FOUND.fullmatch(header.rstrip(b"\n"))
             blob = header.split(b" ", 1)[0].decode("ascii", "replace")
-            data = None
-            if found is not None:
-                data = answers.read(int(found[2]) + 1)[:-1]  # the content is followed by a newline
-            if blob in first_path:
-                replay.add(blob, first_path[blob], data, entries)
+            path = first_path.get(blob)
+            if found is None:
+                if path is not None:
+                    replay.add(blob, path, None)
+                continue
+            size = int(found[2])
+            if size > replay.max_file_size:
+                # Past the limit, as on disk (file-too-large): neither held in memory nor parsed.
+                _skip(answers, size + 1)
+                if path is not None:
+                    replay.refuse(blob, path, size)
+                continue
+            data = answers.read(size + 1)[:-1]  # the content is followed by a newline
+            if path is not None:
+                replay.add(blob, path, data, entries)
         asking.join()
-    if failure:
-        raise failure[0]
     if log.returncode != 0:
         raise GitError(f"git log failed with status {log.returncode}")
+    if failure:
+        error = failure[0]
+        if isinstance(error, ValueError | IndexError | RuntimeError):  # git's output cut short or not as asked
+            raise GitError(f"unexpected output from git log ({error})") from error
+        raise error
     for blob, path in first_path.items():  # asked for but never answered: reported as unreadable
         if blob not in replay.snapshots:
             replay.add(blob, path, None)
+    return commits
+
+
+MAX_MOVES = 20
+"""How many moves of the risks folder the history follows back."""
+
+
+def moved_from(repository: Repository, commit: str, folder: str) -> str | None:
+    """The folder that ``commit`` moved the risk files of ``folder`` from, if it moved them (``git mv
+    risks register``, or the project moved into a subfolder): the one most of its renames into ``folder``
+    come from, with the same path below it. None when the files were new, or at the first commit."""
+    result = _git(repository.root, "diff-tree", "-r", "-z", "-M", "--diff-filter=R", "--raw", f"{commit}^1", commit)
+    if result.returncode != 0:
+        return None
+    fields = result.stdout.split(b"\0")
+    prefix = folder + "/"
+    votes: dict[str, int] = {}
+    for index, meta in enumerate(fields):
+        if not meta.lstrip(b"\n").startswith(b":") or index + 2 >= len(fields):
+            continue
+        old, new = (name.decode("utf-8", "surrogateescape") for name in fields[index + 1 : index + 3])
+        relative = new[len(prefix) :] if new.startswith(prefix) else ""
+        if not is_risk_path(relative) or not old.endswith("/" + relative):
+            continue
+        source = old[: -len(relative) - 1]
+        if source != folder and not source.startswith(prefix):  # a folder inside it is already in its history
+            votes[source] = votes.get(source, 0) + 1
+    return max(sorted(votes), key=votes.__getitem__) if votes else None
+
+
+def whole_history(repository: Repository, head: str, folder: str, replay: Replay) -> list[Commit]:
+    """The commits of ``folder`` up to ``head``, oldest first, and, when a commit moved the risk files
+    there from another folder, the commits of that folder before it (and so on, up to MAX_MOVES times).
+
+    At a move, every file of the old folder leaves and the files of the new one arrive, in one commit:
+    a risk whose file kept its path below the folder (or moved with it) keeps its history.
+    """
+    commits = read_history(repository, head, folder, replay)
+    for _ in range(MAX_MOVES):
+        move = next((index for index, commit in enumerate(commits) if commit.files), None)
+        source = moved_from(repository, commits[move].id, folder) if move is not None else None
+        if move is None or source is None:
+            break
+        arrival = commits[move]
+        before = read_history(repository, arrival.id, source, replay)
+        if before and before[-1].id == arrival.id:
+            before.pop()  # what the move did in the old folder: all its files leave, below
+        live: dict[str, None] = {}
+        for commit in before:
+            for change in commit.files:
+                if change.blob is None:
+                    live.pop(change.path, None)
+                else:
+                    live[change.path] = None
+        leaving = tuple(FileChange(path, None) for path in live)
+        commits = [*before, dataclasses.replace(arrival, files=leaving + arrival.files), *commits[move + 1 :]]
+        folder = source
     return commits
 
 
@@ -207,16 +304,19 @@ class HistoryReader:
     ``mkdocs serve``; a single build lets it go, so that Python's garbage collector does not walk
     tens of thousands of objects again and again for the rest of the build."""
 
-    def read(self, risks_dir: Path, model: Model, revision: str = "HEAD") -> History | Unavailable:
-        """The history up to ``revision`` (HEAD, or a commit id the caller resolved)."""
+    def read(
+        self, risks_dir: Path, model: Model, revision: str = "HEAD", max_file_size: int = MAX_FILE_SIZE
+    ) -> History | Unavailable:
+        """The history up to ``revision`` (HEAD, or a commit id the caller resolved); file versions
+        over ``max_file_size`` are not read, as on disk."""
         head = find_head(risks_dir, revision)
         if isinstance(head, Unavailable):
             return head
         folder = head.repository.relative(risks_dir.resolve())
         if folder is None:
             return Unavailable("the risks folder is outside the git work tree")
-        if self.replay is None or model != self.model:
-            self.model, self.replay, self.last = model, Replay(model), None
+        if self.replay is None or model != self.model or max_file_size != self.replay.max_file_size:
+            self.model, self.replay, self.last = model, Replay(model, max_file_size=max_file_size), None
         if self.last is not None and self.last[:2] == (folder, head.commit):
             return self.last[2]
         repository = head.repository
@@ -225,7 +325,7 @@ class HistoryReader:
                 commits = read_history(repository, f"{self.last[1]}..{head.commit}", folder, self.replay)
                 history = self.replay.replay(commits, fresh=False)
             else:
-                commits = read_history(repository, head.commit, folder, self.replay)
+                commits = whole_history(repository, head.commit, folder, self.replay)
                 history = self.replay.replay(commits, fresh=True)
         except (GitError, OSError) as error:
             self.last = None
@@ -240,6 +340,11 @@ def commits_after(repository: Repository, since: str, until: str) -> frozenset[s
     """The commits reachable from ``until`` but not from ``since`` (both commit ids)."""
     result = _git(repository.root, "rev-list", f"{since}..{until}")
     return frozenset(result.stdout.decode("ascii").split()) if result.returncode == 0 else frozenset()
+
+
+def is_ancestor(repository: Repository, ancestor: str, descendant: str) -> bool:
+    """Whether commit ``ancestor`` is reachable from commit ``descendant``."""
+    return _git(repository.root, "merge-base", "--is-ancestor", ancestor, descendant).returncode == 0
 
 
 def commit_date(repository: Repository, commit: str) -> dt.date:

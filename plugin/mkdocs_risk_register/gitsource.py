@@ -8,6 +8,7 @@ of them, whatever their number.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import posixpath
 import re
@@ -39,9 +40,46 @@ class TreeEntry:
     """Relative to the repository root, with forward slashes."""
 
 
+# Variables that name a repository's files: git reads a relative one from its own working folder.
+_PATH_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR")
+
+
+@functools.cache
+def _repository_variables() -> tuple[tuple[str, str], ...]:
+    """GIT_DIR and its kin as they apply where the command was started.
+
+    git runs hooks with GIT_DIR (in a linked worktree) or GIT_INDEX_FILE set, and a user may set GIT_DIR
+    themselves. git is run here from other folders (the risks folder): a relative path would lead
+    elsewhere, and a GIT_DIR without GIT_WORK_TREE would make that folder the top of the work tree.
+    So each is made absolute, and the work tree is the one git finds from the starting folder.
+    """
+    if not any(name in os.environ for name in _PATH_VARIABLES):
+        return ()
+    start = os.getcwd()
+    fixed = {
+        name: os.path.abspath(os.path.join(start, os.environ[name])) for name in _PATH_VARIABLES if os.environ.get(name)
+    }
+    if "GIT_DIR" in fixed and "GIT_WORK_TREE" not in fixed:
+        try:
+            found = subprocess.run(
+                ["git", "rev-parse", "--show-toplevel"], cwd=start, capture_output=True, check=False, timeout=60
+            )
+        except (OSError, subprocess.SubprocessError):
+            found = None
+        top = found.stdout.decode("utf-8", "surrogateescape").strip() if found and found.returncode == 0 else ""
+        if top:
+            fixed["GIT_WORK_TREE"] = top
+    return tuple(fixed.items())
+
+
+def git_environment() -> dict[str, str]:
+    """The environment git runs in: no pager, no prompt (either would hang a CI job), and the
+    repository variables made to hold wherever git is started."""
+    return {**os.environ, "GIT_PAGER": "cat", "GIT_TERMINAL_PROMPT": "0", **dict(_repository_variables())}
+
+
 def _git(root: Path, *args: str, data: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    # A pager or a prompt for credentials would hang a CI job.
-    env = {**os.environ, "GIT_PAGER": "cat", "GIT_TERMINAL_PROMPT": "0"}
+    env = git_environment()
     try:
         return subprocess.run(
             ["git", *args], cwd=root, input=data, capture_output=True, env=env, check=False, timeout=600
@@ -164,17 +202,23 @@ def settings_at(repo: Repository, commit: str, config_path: Path) -> Settings | 
 
 def register_at(repo: Repository, commit: str, settings: Settings, build_date: dt.date) -> Register | None:
     """The register built from the risk files at ``commit``; None when the risks folder is not there."""
-    folder = repo.relative(settings.risks_dir)
-    if folder is None:
-        return None
-    entries = repo.list_tree(commit, folder)
-    if not entries:
+    entries: list[TreeEntry] = []
+    folder = None
+    # The folder as mkdocs.yml names it; where it leads when that is a symbolic link (to a folder
+    # of the same repository), which git stores as a link, not as the folder.
+    for path in dict.fromkeys((settings.risks_dir, settings.risks_dir.resolve())):
+        folder = repo.relative(path)
+        entries = repo.list_tree(commit, folder) if folder is not None else []
+        if entries:
+            break
+    if not entries or folder is None:
         return None
     prefix = folder + "/" if folder else ""
     blobs = {entry.path: entry for entry in entries if entry.kind == "blob"}
 
     def display(path: str) -> str:
-        return Path(os.path.relpath(repo.root / path, settings.base_dir)).as_posix()
+        # As on disk: below the risks folder as mkdocs.yml names it.
+        return Path(os.path.relpath(settings.risks_dir / path[len(prefix) :], settings.base_dir)).as_posix()
 
     problems: list[Diagnostic] = []
     wanted = [(display(e.path), e) for e in blobs.values() if is_risk_path(e.path[len(prefix) :])]

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .defaults import MAX_FILE_SIZE
 from .diagnostics import Diagnostic
 from .front_entries import EntryCache
-from .loader import FrontMatterValue, ParsedFile, is_risk_path, parse_file
+from .loader import FrontMatterValue, ParsedFile, is_risk_path, parse_file, too_large
 from .model import Model
 from .naming import natural_key
 from .register import Register
@@ -264,6 +265,8 @@ class Replay:
     snapshots: dict[str, Snapshot | str] = field(default_factory=dict)
     """Blob id -> what that content reads as."""
     state: _State | None = None
+    max_file_size: int = MAX_FILE_SIZE
+    """Versions larger than this are not read, as files on disk are not (``file-too-large``)."""
 
     def add(self, blob: str, path: str, data: bytes | None, entries: EntryCache | None = None) -> None:
         """What one blob reads as; ``path`` (one of its paths) only names it in messages.
@@ -275,6 +278,11 @@ class Replay:
             read_snapshot(path, data, self.model, entries) if data is not None else "cannot read the file"
         )
 
+    def refuse(self, blob: str, path: str, size: int) -> None:
+        """A blob over ``max_file_size``: not a risk at the commits that hold it, for that reason."""
+        refused = too_large(path, size, self.max_file_size)
+        self.snapshots[blob] = f"{refused.message} [{refused.code}]" if refused else "cannot read the file"
+
     def run(self, commits: Iterable[Commit], read: Callable[[list[str]], Mapping[str, bytes]]) -> History:
         """Replay ``commits`` (oldest first) from the start; ``read`` returns the contents of blob ids."""
         commits = list(commits)
@@ -285,7 +293,11 @@ class Replay:
                     first_path.setdefault(change.blob, change.path)
         contents = read(sorted(first_path))
         for blob, path in first_path.items():
-            self.add(blob, path, contents.get(blob))
+            data = contents.get(blob)
+            if data is not None and len(data) > self.max_file_size:
+                self.refuse(blob, path, len(data))
+            else:
+                self.add(blob, path, data)
         return self.replay(commits, fresh=True)
 
     def replay(self, commits: Iterable[Commit], *, fresh: bool) -> History:
@@ -305,6 +317,8 @@ class _State:
     history: History = field(default_factory=lambda: History(None))
     counts: list[int] = field(default_factory=list)
     total: int = 0
+    last_date: str = ""
+    """The date of the last commit replayed: no later commit is dated before it."""
 
     def result(self) -> History:
         """A copy of the history so far: a later replay adds to this state, not to what was handed out."""
@@ -323,9 +337,13 @@ class _State:
         band_index = {band.name: index for index, band in enumerate(self.model.bands)}
         counts = self.counts or [0] * len(self.model.bands)
         total = self.total
+        last_date = self.last_date
         for commit in commits:
             history.head = commit.id
-            date = commit.date
+            # A commit reaches the branch after the one before it: a committer date before that one's (a
+            # clock set wrong, a history rebased with --committer-date-is-author-date or imported) is
+            # taken as that one's, so that the history, its charts and its months never go back in time.
+            date = last_date = max(commit.date, last_date)
             touched: set[str] = set()
             for change in commit.files:
                 before = self.at_path.get(change.path)
@@ -379,7 +397,7 @@ class _State:
                     history.register_points[-1] = register_point  # the state at the end of the day
                 else:
                     history.register_points.append(register_point)
-        self.counts, self.total = counts, total
+        self.counts, self.total, self.last_date = counts, total, last_date
 
     def _leave(self, path: str, snapshot: Snapshot) -> None:
         del self.at_path[path]

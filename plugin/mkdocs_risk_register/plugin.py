@@ -144,7 +144,9 @@ class RiskRegisterPlugin(BasePlugin[RiskRegisterConfig]):
         if self.config.history is not False:
             assert self.model is not None
             reader = ThreadPoolExecutor(1, thread_name_prefix="risk-history")
-            self.reading = reader.submit(self.history_reader.read, self.risks_dir, self.model)
+            self.reading = reader.submit(
+                self.history_reader.read, self.risks_dir, self.model, max_file_size=self.config.max_file_size
+            )
             reader.shutdown(wait=False)  # the read goes on; the thread ends with it
         return config
 
