@@ -220,3 +220,36 @@ def test_report_periods_the_wrong_way_round_or_a_date_that_is_none(tmp_path: Pat
     same = run_cli("report", "--since", "HEAD~1", "--until", "HEAD~1", "--format", "json", cwd=tmp_path)
     assert same.returncode == 0 and json.loads(same.stdout)["rescored"] == []
     assert "Traceback" not in reversed_revisions.stderr + reversed_dates.stderr + no_day.stderr
+
+
+def test_a_risks_folder_that_is_a_submodule_reports_and_exports_from_it(tmp_path: Path) -> None:
+    register = tmp_path / "register"
+    init_repo(register)
+    write(register, "RSK-1.md", risk_file("RSK-1"))
+    commit_all(register, "first", date="2026-01-02" + DAY)
+    project = tmp_path / "project"
+    init_repo(project)
+    write_project(project, {}, plugin={"history": True})
+    (project / "risks").rmdir()
+    git(project, "-c", "protocol.file.allow=always", "submodule", "add", "-q", register.as_uri(), "risks")
+    commit_all(project, "register added", date="2026-01-05" + DAY)
+    write(project, "risks/RSK-1.md", risk_file("RSK-1", probability="Low"))
+    commit_all(project / "risks", "re-score", date="2026-01-06" + DAY)
+    commit_all(project, "register updated", date="2026-01-07" + DAY)
+    before = run_cli("export", "--at", "HEAD~1", cwd=project)
+    assert before.returncode == 0, before.stderr
+    assert [(r["id"], r["score"], r["source"]) for r in json.loads(before.stdout)["risks"]] == [
+        ("RSK-1", 9, "risks/RSK-1.md")
+    ]
+    report = run_cli("report", "--since", "HEAD~1", "--format", "json", cwd=project)
+    assert report.returncode == 0, report.stderr
+    assert [(r["id"], r["from"], r["to"]) for r in json.loads(report.stdout)["rescored"]] == [("RSK-1", 9, 7)]
+
+
+def test_a_repository_without_commits_says_so(tmp_path: Path) -> None:
+    init_repo(tmp_path)
+    write_project(tmp_path, {"RSK-1.md": risk_file("RSK-1")})
+    for command in (("report", "--since", "2026-01-01"), ("export", "--at", "HEAD")):
+        run = run_cli(*command, cwd=tmp_path)
+        assert run.returncode == 2
+        assert run.stderr.strip() == f"risk-register: the git repository {tmp_path.resolve()} has no commits yet"

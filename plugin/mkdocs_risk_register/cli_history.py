@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 from .gitlog import HistoryReader, commit_date, commits_after, is_ancestor
-from .gitsource import Repository, register_at, settings_at
+from .gitsource import Repository, register_at, risks_source, settings_at
 from .history import History, Unavailable, reviewed_line_on_disk, with_history
 from .register import Register, build_date_from_env
 from .report import Period, report_data, report_json, report_markdown
@@ -45,8 +45,10 @@ def report_text(settings: Settings, since: str, until: str | None, output_format
     """The report of the period from ``since`` to ``until`` (HEAD when None)."""
     repo = Repository.containing(settings.base_dir)
     until_commit = repo.commit(until or "HEAD")
+    # A risks folder in a submodule: its own history, up to the commit the project recorded.
+    source, source_until = risks_source(repo, until_commit, settings.risks_dir, until or "HEAD")
     history = HistoryReader().read(
-        settings.risks_dir, settings.model, until_commit, max_file_size=settings.max_file_size
+        settings.risks_dir, settings.model, source_until, max_file_size=settings.max_file_size
     )
     if isinstance(history, Unavailable):
         raise UsageError(f"no history to report on: {history.reason}")
@@ -62,11 +64,12 @@ def report_text(settings: Settings, since: str, until: str | None, output_format
         since_commit = repo.commit(since)
         if since_commit != until_commit and is_ancestor(repo, until_commit, since_commit):
             raise UsageError(f"the period is empty: --until {until or 'HEAD'} comes before --since {since}")
-        period_commits = commits_after(repo, since_commit, until_commit)
+        source_since = risks_source(repo, since_commit, settings.risks_dir, since)[1]
+        period_commits = commits_after(source, source_since, source_until)
         changes = [c for c in history.changes if c.commit in period_commits]
     # Reviews are overdue as of the end of the period: the last commit's date, or today for HEAD.
     end_date = commit_date(repo, until_commit) if until else build_date_from_env()
-    register = register_at(repo, until_commit, settings, end_date)
+    register = register_at(source, source_until, settings, end_date)
     period = Period(since, until or "HEAD", until_commit, end_date.isoformat())
     data = report_data(period, changes, register)
     if output_format == "json":
@@ -80,7 +83,8 @@ def register_at_revision(settings: Settings, revision: str) -> Register:
     commit = repo.commit(revision)
     own = settings_at(repo, commit, settings.config_path)
     used = own if isinstance(own, Settings) else settings
-    register = register_at(repo, commit, used, build_date_from_env())
+    source, source_commit = risks_source(repo, commit, used.risks_dir, revision)
+    register = register_at(source, source_commit, used, build_date_from_env())
     if register is None:
         raise UsageError(f"{revision} has no risks folder ({used.risks_dir_setting}/)")
     return register

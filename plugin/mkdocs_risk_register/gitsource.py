@@ -118,6 +118,8 @@ class Repository:
             raise GitError(f"invalid revision '{revision}'")
         result = _git(self.root, "rev-parse", "--verify", "--quiet", "--end-of-options", revision + "^{commit}")
         if result.returncode != 0:
+            if revision == "HEAD":  # HEAD of a repository always names a commit once there is one
+                raise GitError(f"the git repository {self.root} has no commits yet")
             raise GitError(f"unknown revision '{revision}': no such commit, branch or tag in {self.root}")
         return result.stdout.decode("ascii").strip()
 
@@ -178,6 +180,30 @@ class Repository:
         if relative == ".":
             return ""
         return None if relative == ".." or relative.startswith("../") else relative
+
+
+def risks_source(repo: Repository, commit: str, risks_dir: Path, revision: str) -> tuple[Repository, str]:
+    """The repository and commit that hold the risks folder at ``commit`` of the project's repository:
+    those, or, when the risks folder is (in) a submodule, the submodule and the commit the project
+    recorded for it there (``revision`` names ``commit`` in messages)."""
+    try:
+        inner = Repository.containing(risks_dir)
+    except GitError:
+        return repo, commit
+    path = repo.relative(inner.root)
+    if inner.root == repo.root or not path:
+        return repo, commit
+    listed = _git(repo.root, "ls-tree", "-z", commit, "--", path)
+    meta = listed.stdout.split(b"\t", 1)[0].decode("ascii", "replace").split()
+    if listed.returncode != 0 or len(meta) != 3 or meta[1] != "commit":
+        return repo, commit  # not a submodule at that revision: its own folder, if any
+    try:
+        return inner, inner.commit(meta[2])
+    except GitError:
+        raise GitError(
+            f"{revision} records commit {meta[2][:12]} of the submodule {path}/, which the submodule "
+            "does not have; fetch it (git submodule update)"
+        ) from None
 
 
 def settings_at(repo: Repository, commit: str, config_path: Path) -> Settings | list[Diagnostic] | None:
