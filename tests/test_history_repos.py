@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.cli_helpers import commit_all, git, init_repo, run_cli
 from tests.helpers import FIXED_EPOCH, Built, build, risk_file, write_project
 
@@ -253,3 +255,19 @@ def test_a_repository_without_commits_says_so(tmp_path: Path) -> None:
         run = run_cli(*command, cwd=tmp_path)
         assert run.returncode == 2
         assert run.stderr.strip() == f"risk-register: the git repository {tmp_path.resolve()} has no commits yet"
+
+
+def test_a_repository_git_will_not_use_is_named_with_gits_fix(tmp_path: Path) -> None:
+    # A CI container's checkout owned by another user: git refuses it ("dubious ownership").
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        pytest.skip("needs root, to give the repository to another user")
+    init_repo(tmp_path)
+    write_project(tmp_path, {"RSK-1.md": risk_file("RSK-1")}, plugin={"history": True})
+    commit_all(tmp_path, "first", date="2026-01-05" + DAY)
+    for path in [tmp_path, *tmp_path.rglob("*")]:
+        os.chown(path, 12345, 12345, follow_symlinks=False)
+    built = build(tmp_path, env={"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"})
+    notes = [line for line in built.log.splitlines() if "history not read" in line]
+    assert len(notes) == 1, built.log
+    assert "git cannot use the repository: detected dubious ownership" in notes[0]
+    assert f"git config --global --add safe.directory {tmp_path}" in notes[0]

@@ -25,7 +25,7 @@ from typing import IO
 
 from .defaults import MAX_FILE_SIZE
 from .front_entries import EntryCache
-from .gitsource import GitError, Repository, _git, git_environment
+from .gitsource import GitError, Repository, _first_line, _git, git_environment
 from .history import Commit, FileChange, History, Replay, Unavailable, risk_paths, utc_date
 from .loader import is_risk_path
 from .model import Model
@@ -51,7 +51,14 @@ def find_head(folder: Path, revision: str = "HEAD") -> Head | Unavailable:
         return Unavailable(f"git cannot be run ({error})")
     lines = result.stdout.decode("utf-8", "surrogateescape").splitlines()
     if len(lines) < 2:
-        return Unavailable("the project is not in a git work tree; build from a git clone to publish its history")
+        reason = _first_line(result.stderr)
+        if "not a git repository" in reason or not result.stderr.strip():
+            return Unavailable("the project is not in a git work tree; build from a git clone to publish its history")
+        # "detected dubious ownership" (a CI container's checkout owned by another user) and the like,
+        # with the command git offers as the fix.
+        offered = [line.strip() for line in result.stderr.decode("utf-8", "replace").splitlines()]
+        fix = next((line for line in offered if line.startswith("git config ")), None)
+        return Unavailable(f"git cannot use the repository: {reason}" + (f"; to trust it: {fix}" if fix else ""))
     if lines[1].strip() == "true":
         return Unavailable(f"the git clone is shallow, its history is cut short; {FIX_SHALLOW}")
     if result.returncode != 0 or len(lines) < 3:
