@@ -43,15 +43,24 @@ def write_csv(path: Path, rows: list[list[Any]], encoding: str = "utf-8") -> Pat
     return path
 
 
-def write_xlsx(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
+def write_xlsx(path: Path, sheets: dict[str, list[list[Any]]], merged: tuple[str, ...] = ()) -> Path:
+    """A workbook of ``sheets``; ``merged`` ranges (``C2:C5``) are merged on the last sheet, as a user
+    merges them: the value of the top-left cell stays, the range's other cells are emptied."""
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     for name, rows in sheets.items():
         sheet = workbook.create_sheet(name)
         for row in rows:
             sheet.append(row)
+    for cells in merged:
+        sheet.merge_cells(cells)
     workbook.save(path)
     return path
+
+
+def imported(root: Path) -> dict[str, dict[str, Any]]:
+    """The register's risks by id, as `export` gives them."""
+    return {risk["id"]: risk for risk in data_without_source(root)["risks"]}
 
 
 def data_without_source(root: Path) -> dict[str, Any]:
@@ -229,6 +238,172 @@ def test_a_real_sheet_title_rows_extra_sheet_dates_numbers_merged_and_empty_rows
     assert "owner:\n- Ann\n- Bob\n" in two
     assert "reviewed: 2026-02-20\n" in two
     assert run_cli("check", cwd=root).returncode == 0
+
+
+MERGED_HEADER = ["ID", "Risk", "Category", "Prob", "Impact", "Mitigation", "Contingency", "Owner", "Status"]
+
+
+def test_vertically_merged_cells_give_their_value_to_every_row_they_span(tmp_path: Path) -> None:
+    root = empty_register(tmp_path)
+    path = write_xlsx(
+        tmp_path / "merged.xlsx",
+        {
+            "Register": [
+                MERGED_HEADER,
+                row("RSK-1", "One", "Security", "High", "Low", "Patch", "Restore", "Data Team", "Open"),
+                row("RSK-2", "Two", "", "High", "Low", "", "", "", "Open"),
+                row("RSK-3", "Three", "", "Low", "Low", "Rotate keys", "Revoke", "Ops", "Open"),
+                row("RSK-4", "Four", "", "Low", "High", "", "", "", "Open"),
+                row("RSK-5", "Five", "Technical", "Low", "High", "", "", "SRE", "Open"),
+            ]
+        },
+        # Category over the four Security risks; Owner and Mitigation over pairs of risks;
+        # "Rotate keys" over Mitigation and Contingency of RSK-3 and RSK-4.
+        merged=("C2:C5", "H2:H3", "H4:H5", "F2:F3", "F4:G5"),
+    )
+    run = run_cli("import", str(path), cwd=root)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == ""
+    assert run.lines[-1].endswith("5 new, 0 updated, 0 unchanged, 0 refused")
+    risks = imported(root)
+    assert [risks[f"RSK-{n}"]["category"] for n in range(1, 6)] == ["Security"] * 4 + ["Technical"]
+    assert [risks[f"RSK-{n}"]["owner"] for n in range(1, 6)] == ["Data Team", "Data Team", "Ops", "Ops", "SRE"]
+    assert [risks[f"RSK-{n}"]["mitigation"] for n in range(1, 5)] == ["Patch", "Patch", "Rotate keys", "Rotate keys"]
+    # A range over two columns shows one value: it is the first column's, on each row of the range.
+    assert [risks[f"RSK-{n}"]["contingency"] for n in range(1, 5)] == ["Restore", "", "", ""]
+    assert run_cli("check", cwd=root).returncode == 0
+
+
+def test_merged_heading_rows_stay_headings_inside_a_merged_column(tmp_path: Path) -> None:
+    root = empty_register(tmp_path)
+    path = write_xlsx(
+        tmp_path / "merged.xlsx",
+        {
+            "Register": [
+                MERGED_HEADER,
+                row("Security risks"),  # merged across the table
+                row("RSK-1", "One", "Security", "High", "Low", "", "", "Data Team", "Open"),
+                row("RSK-2", "Two", "", "High", "Low", "", "", "", "Open"),
+                row("Found in the audit"),  # a heading typed in column A, under the merged Owner
+                row(),
+                row("RSK-3", "Three", "Security", "Low", "Low", "", "", "", "Open"),
+                row("Technical risks"),
+                row("RSK-4", "Four", "Technical", "Low", "High", "", "", "SRE", "Open"),
+            ]
+        },
+        merged=("A2:I2", "C3:C4", "H3:H7", "A8:I8"),
+    )
+    run = run_cli("import", str(path), cwd=root)
+    assert run.returncode == 0, run.stderr
+    # A merged value fills the risks' rows; it makes no risk of a heading or of an empty row.
+    assert run.stderr.splitlines() == [
+        f"{path}:2:A: warning: the row holds only 'Security risks'; read as a heading, not a risk [heading-row]",
+        f"{path}:5:A: warning: the row holds only 'Found in the audit'; read as a heading, not a risk [heading-row]",
+        f"{path}:8:A: warning: the row holds only 'Technical risks'; read as a heading, not a risk [heading-row]",
+    ]
+    risks = imported(root)
+    assert sorted(risks) == ["RSK-1", "RSK-2", "RSK-3", "RSK-4"]
+    assert [risks[f"RSK-{n}"]["category"] for n in range(1, 5)] == ["Security"] * 3 + ["Technical"]
+    assert [risks[f"RSK-{n}"]["owner"] for n in range(1, 5)] == ["Data Team"] * 3 + ["SRE"]
+    assert run_cli("check", cwd=root).returncode == 0
+
+
+def test_merged_header_and_title_cells_fill_no_risk(tmp_path: Path) -> None:
+    root = empty_register(tmp_path)
+    path = write_xlsx(
+        tmp_path / "merged.xlsx",
+        {
+            "Register": [
+                row("Platform risk register"),  # a title block over rows 1 and 2, across the table
+                row(),
+                MERGED_HEADER,  # each heading two rows tall, except Owner's, three
+                row(),
+                row("RSK-1", "One", "Security", "High", "Low", "", "", "", "Open"),
+                row("RSK-2", "Two", "Security", "High", "Low", "", "", "Ops", "Open"),
+            ]
+        },
+        merged=("A1:I2", *(f"{c}3:{c}4" for c in "ABCDEFGI"), "H3:H5"),
+    )
+    run = run_cli("import", str(path), cwd=root)
+    # The cells of a range that starts on the header show the heading: the header row's, not a value
+    # of the risk. RSK-1's Owner cell is one of them, so RSK-1 has no owner of its own.
+    assert run.returncode == 1
+    assert run.stderr.splitlines() == [f"{path}:5:H: error: required key 'owner' is missing [missing-key]"]
+    assert "sheet 'Register', header on row 3" in run.lines[-1]
+    assert run.lines[-1].endswith("1 new, 0 updated, 0 unchanged, 1 refused")
+    assert sorted(p.name for p in (root / "risks").iterdir()) == ["RSK-2.md"]
+
+
+def _sheet_xml(rows: list[list[str]], merges: str, prefix: str = "x:", before_root: str = "") -> bytes:
+    """A worksheet part written by hand: inline strings, its elements with a namespace prefix."""
+    cells = "".join(
+        f'<{prefix}row r="{r}">'
+        + "".join(
+            f'<{prefix}c r="{openpyxl.utils.get_column_letter(c)}{r}" t="inlineStr"><{prefix}is><{prefix}t>{value}'
+            f"</{prefix}t></{prefix}is></{prefix}c>"
+            for c, value in enumerate(values, start=1)
+            if value
+        )
+        + f"</{prefix}row>"
+        for r, values in enumerate(rows, start=1)
+    )
+    namespace = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>{before_root}<{prefix}worksheet xmlns:{prefix[:-1]}="{namespace}">'
+        f"<{prefix}sheetData>{cells}</{prefix}sheetData>{merges}</{prefix}worksheet>"
+    ).encode()
+
+
+def _with_sheet(path: Path, template: Path, sheet: bytes) -> Path:
+    with zipfile.ZipFile(template) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = sheet if item.filename == "xl/worksheets/sheet1.xml" else source.read(item.filename)
+            target.writestr(item.filename, data)
+    return path
+
+
+SHORT_HEADER = ["ID", "Risk", "Category", "Prob", "Impact", "Owner", "Status"]
+SHORT_ROWS = [
+    SHORT_HEADER,
+    ["RSK-1", "One", "Security", "High", "Low", "Ops", "Open"],
+    ["RSK-2", "Two", "", "High", "Low", "Ops", "Open"],
+]
+
+
+def test_merged_cells_of_a_sheet_with_a_prefix_and_thousands_of_ranges(tmp_path: Path) -> None:
+    # Over a megabyte of ranges (the sheet is read in pieces of one): C2:C3 is the last of them.
+    ranges = "".join(f'<x:mergeCell ref="K{n}:L{n}"/>' for n in range(10, 40_010)) + '<x:mergeCell ref="C2:C3"/>'
+    sheet = _sheet_xml(SHORT_ROWS, f'<x:mergeCells count="40001">{ranges}</x:mergeCells>')
+    assert len(sheet) > 1024 * 1024
+    path = _with_sheet(tmp_path / "m.xlsx", write_xlsx(tmp_path / "t.xlsx", {"Register": [row("x")]}), sheet)
+    root = empty_register(tmp_path / "p")
+    run = run_cli("import", str(path), cwd=root)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == ""
+    assert imported(root)["RSK-2"]["category"] == "Security"
+
+
+def test_an_entity_in_the_merged_cells_is_never_expanded(tmp_path: Path) -> None:
+    template = write_xlsx(tmp_path / "t.xlsx", {"Register": [row("x")]})
+    merges = '<x:mergeCells><x:mergeCell ref="&b;"/></x:mergeCells>'
+    bomb = '<!DOCTYPE x:worksheet [<!ENTITY a "C2:C3"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    root = empty_register(tmp_path / "p")
+    # More rows than import reads to find the header: the merged cells are read before openpyxl's
+    # stream of rows reaches them.
+    rows = [*SHORT_ROWS, *([f"RSK-{n}", "Risk", "Security", "Low", "Low", "Ops", "Open"] for n in range(3, 63))]
+    # With its declaration: openpyxl's parser refuses the sheet. Without: the merged cells are read
+    # as a document of their own, which declares nothing, so the entity is not there to expand.
+    for name, before_root, says in (
+        ("declared.xlsx", bomb, "not a readable XLSX workbook"),
+        ("undeclared.xlsx", "", "the merged cells of the sheet cannot be read: undefined entity"),
+    ):
+        path = _with_sheet(tmp_path / name, template, _sheet_xml(rows, merges, before_root=before_root))
+        run = run_cli("import", str(path), cwd=root)
+        assert run.returncode == 1
+        assert len(run.stderr.splitlines()) == 1
+        assert run.stderr.startswith(f"{path}: error: {says}")
+        assert run.stderr.endswith("[unreadable-sheet]\n")
+        assert list((root / "risks").iterdir()) == []
 
 
 def test_map_names_other_columns(tmp_path: Path) -> None:

@@ -23,7 +23,17 @@ from .fields import Field
 from .loader import is_risk_path, parse_front_matter, split_front_matter
 from .model import Model
 from .register import Register, check_file
-from .sheets import HEADER_SEARCH_ROWS, MAX_ROWS, CellValue, Formula, Row, Sheet, SheetError, column_letter
+from .sheets import (
+    HEADER_SEARCH_ROWS,
+    MAX_ROWS,
+    CellValue,
+    Formula,
+    Merged,
+    Row,
+    Sheet,
+    SheetError,
+    column_letter,
+)
 from .spreadsheet import restore
 from .validate import KNOWN_KEYS, REQUIRED_KEYS
 
@@ -238,9 +248,18 @@ class RowResult:
 
 
 def read_row(
-    number: int, cells: tuple[CellValue, ...], header: Header, fields: Mapping[str, Field] | None = None
+    number: int,
+    cells: tuple[CellValue, ...],
+    header: Header,
+    fields: Mapping[str, Field] | None = None,
+    merged: Mapping[int, CellValue] | None = None,
 ) -> RowResult | None:
-    """A data row's fields, or None for a row that holds no risk (empty, or a heading merged across)."""
+    """A data row's fields, or None for a row that holds no risk (empty, or a heading merged across).
+
+    ``merged`` holds, by column, the values that merged ranges starting on a row above show in this
+    row (:class:`FillDown`). Whether the row is empty or a heading is judged by its own cells: a
+    merged value fills a risk's row, it never makes a risk of a row that holds none.
+    """
     present = [(i, c) for i, c in enumerate(cells) if c is not None and not (isinstance(c, str) and not c.strip())]
     if not present:
         return None
@@ -259,6 +278,9 @@ def read_row(
             )
         )
         return result
+    if merged:
+        width = max(len(cells), max(merged) + 1)
+        cells = tuple(merged.get(i, cells[i] if i < len(cells) else None) for i in range(width))
     for index, key in header.keys.items():
         if (
             index >= len(cells)
@@ -287,6 +309,42 @@ def read_row(
     risk_id = result.fields.get("id")
     result.risk_id = risk_id if isinstance(risk_id, str) else None
     return result
+
+
+class FillDown:
+    """The values of a sheet's vertically merged ranges, in the rows below each range's first.
+
+    A spreadsheet shows the value of a merged range across all its cells, and stores it only in the
+    top-left one: a Category cell merged over the four risks of the category is one value the sheet
+    shows on four rows. Each row of such a range gets the value in the range's first column (a range
+    over several columns too: the cells right of the first are empty in every row, as in the range's
+    first row). A range that starts on the header row or above it holds a heading or a title, not a
+    risk's value: it fills nothing. A range within one row is as the sheet stores it.
+    """
+
+    def __init__(self, ranges: Sequence[Merged], header_row: int) -> None:
+        self.starts: dict[int, list[tuple[int, int]]] = {}
+        for merged in ranges:
+            if merged.last_row > merged.first_row > header_row:
+                self.starts.setdefault(merged.first_row, []).append((merged.first_column, merged.last_row))
+        self.open: dict[int, tuple[int, CellValue]] = {}
+        """Column -> (the range's last row, its value), for the ranges over the rows being read."""
+
+    def row(self, number: int, cells: tuple[CellValue, ...]) -> dict[int, CellValue]:
+        """The merged values that row ``number`` shows from ranges starting above it, by column."""
+        if not self.open and not self.starts:
+            return {}
+        shown: dict[int, CellValue] = {}
+        for column, (last, value) in list(self.open.items()):
+            if number > last:
+                del self.open[column]
+            else:
+                shown[column] = value
+        for column, last in self.starts.pop(number, ()):
+            value = cells[column] if column < len(cells) else None
+            if value is not None and not (isinstance(value, str) and not value.strip()):
+                self.open[column] = (last, value)
+        return shown
 
 
 # libyaml's emitter when PyYAML has it: the pure-Python one was most of an import's time.
@@ -407,8 +465,9 @@ class Importer:
                 )
             )
         seen: dict[str, int] = {}
+        fill = FillDown(sheet.merged(), header.row)
         for number, cells in self._data_rows(head, sheet.rows, header.row):
-            row = read_row(number, cells, header, {f.name: f for f in self.model.fields})
+            row = read_row(number, cells, header, {f.name: f for f in self.model.fields}, fill.row(number, cells))
             if row is None:
                 continue
             result.rows += 1

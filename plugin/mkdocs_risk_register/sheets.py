@@ -11,8 +11,8 @@ import csv
 import datetime as dt
 import io
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -39,10 +39,27 @@ Row = tuple[int, tuple[CellValue, ...]]
 """A row's number as a spreadsheet shows it (1-based), and its cells from column A on."""
 
 
+@dataclass(frozen=True)
+class Merged:
+    """A merged range of cells: rows as a spreadsheet numbers them (1-based), columns from 0 (A).
+    The spreadsheet shows the value of its top-left cell across the whole range."""
+
+    first_row: int
+    last_row: int
+    first_column: int
+    last_column: int
+
+
+def _no_merged() -> Sequence[Merged]:
+    return ()
+
+
 @dataclass
 class Sheet:
     name: str
     rows: Iterator[Row]
+    merged: Callable[[], Sequence[Merged]] = field(default=_no_merged)
+    """The sheet's merged ranges, read when asked for (a CSV file has none)."""
 
 
 class SheetError(Exception):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import re
 import zipfile
@@ -25,6 +26,7 @@ from .sheets import (
     MAX_ROWS,
     CellValue,
     Formula,
+    Merged,
     Row,
     Sheet,
     SheetError,
@@ -61,11 +63,12 @@ def _openpyxl() -> Any:
 # --- reading -----------------------------------------------------------------------------------
 
 
-def check_zip(path: Path) -> None:
+def check_zip(path: Path) -> dict[str, bytes]:
     """Refuse a file that is not a zip, or whose parts would unpack to more than the limit.
 
     The sizes come from the zip's directory; Python's zipfile never unpacks a part past its
     declared size (and fails on a part that lies about it), so the check bounds what is read.
+    Returns the ``<mergeCells>`` element of each worksheet part that has one (see :func:`_scan`).
     """
     try:
         archive = zipfile.ZipFile(path)
@@ -81,51 +84,122 @@ def check_zip(path: Path) -> None:
                 f"the workbook would unpack to {unpacked:,} bytes, over the limit of {MAX_UNPACKED_BYTES:,} bytes "
                 "(a zip bomb, or far larger than any register); not read"
             )
+        merges: dict[str, bytes] = {}
         try:
-            _count_rows(archive, parts)
+            for part in parts:
+                if part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml"):
+                    merges[part.filename] = _scan(archive, part.filename)
         except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as error:
             raise SheetError(f"not a readable XLSX workbook: {error}") from None
+    return merges
 
 
-_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
+_NAME = rb"(?:[A-Za-z_][\w.-]*:)?"
+_ROW_TAG = re.compile(rb"<" + _NAME + rb"row[\s>/]")
+_MERGES_TAG = re.compile(rb"<" + _NAME + rb"mergeCells[\s>/]")
+# The element's end tag, or its start tag when that closes it (an empty element, at the start).
+_MERGES_END = re.compile(rb"</" + _NAME + rb"mergeCells\s*>|\A<" + _NAME + rb"mergeCells\b[^>]*/>")
+_ROOT_TAG = re.compile(rb"<([A-Za-z_][\w.:-]*)(?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*\s*>")
 _MAX_SHEET_ROWS = MAX_ROWS + HEADER_SEARCH_ROWS
+MAX_MERGES_BYTES = 16 * 1024 * 1024
+"""The longest ``<mergeCells>`` element of a sheet: some 400,000 merged ranges."""
 
 
-def _count_rows(archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo]) -> None:
-    """Refuse a sheet of more rows than import reads, before openpyxl parses it.
+def _scan(archive: zipfile.ZipFile, name: str) -> bytes:
+    """Refuse a sheet of more rows than import reads, before openpyxl parses it, and return its
+    ``<mergeCells>`` element (b"" when it has none) inside the sheet's root tag, as an XML document.
 
     Counting row tags in the unpacked bytes is quick and needs no memory to speak of; openpyxl
-    itself parses a whole sheet when it opens one that does not declare its size.
+    itself parses a whole sheet when it opens one that does not declare its size. The merged
+    ranges come after the rows (``<sheetData>``), which openpyxl's read-only mode streams and
+    which this pass reads anyway: the element is kept here, to be parsed by :func:`_merged`.
     """
-    for part in parts:
-        if not (part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml")):
-            continue
-        count, tail = 0, b""
-        with archive.open(part) as stream:
-            while chunk := stream.read(1024 * 1024):
-                data = tail + chunk
-                count += len(_ROW_TAG.findall(data))
-                # Keep the end of the chunk for a tag split across two reads, but never count one twice.
-                cut = max(len(data) - 32, 0)
-                last = data.rfind(b"<", cut)
-                tail = data[last:] if last >= 0 and not _ROW_TAG.match(data, last) else b""
-                if count > _MAX_SHEET_ROWS:
+    count, tail, root, merges, merges_end = 0, b"", b"", bytearray(), -1
+    with archive.open(name) as stream:
+        while chunk := stream.read(1024 * 1024):
+            if not root:
+                found = _ROOT_TAG.search(chunk)
+                root = found.group(0) if found else b""
+            if merges and merges_end < 0:
+                merges += chunk
+                closed = _MERGES_END.search(merges, max(len(merges) - len(chunk) - 64, 0))
+                merges_end = closed.end() if closed else -1
+                if merges_end < 0 and len(merges) > MAX_MERGES_BYTES:
                     raise SheetError(
-                        f"a sheet of the workbook has more than {_MAX_SHEET_ROWS:,} rows; import reads at most "
-                        f"{MAX_ROWS:,} rows of risks below a header in the first {HEADER_SEARCH_ROWS} rows"
+                        f"a sheet of the workbook has more than {MAX_MERGES_BYTES:,} bytes of merged cells; "
+                        "no register has that many"
                     )
+            data = tail + chunk
+            count += len(_ROW_TAG.findall(data))
+            # A plain search first: the tag's pattern would be tried at every "<" of the rows.
+            at = data.find(b"mergeCells") if not merges else -1
+            if at >= 0 and (opened := _MERGES_TAG.search(data, max(at - 64, 0))):
+                merges += data[opened.start() :]
+                closed = _MERGES_END.search(merges)
+                merges_end = closed.end() if closed else -1
+            # Keep the end of the chunk for a tag split across two reads, but never count one twice.
+            cut = max(len(data) - 32, 0)
+            last = data.rfind(b"<", cut)
+            tail = data[last:] if last >= 0 and not _ROW_TAG.match(data, last) else b""
+            if count > _MAX_SHEET_ROWS:
+                raise SheetError(
+                    f"a sheet of the workbook has more than {_MAX_SHEET_ROWS:,} rows; import reads at most "
+                    f"{MAX_ROWS:,} rows of risks below a header in the first {HEADER_SEARCH_ROWS} rows"
+                )
+    if not merges or not root:
+        return b""
+    if merges_end >= 0:
+        del merges[merges_end:]
+    end_tag = b"</" + root[1:].split(None, 1)[0].rstrip(b">") + b">"
+    return root + bytes(merges) + end_tag
+
+
+def _merged(document: bytes) -> tuple[Merged, ...]:
+    """The ranges of a ``<mergeCells>`` element, read by openpyxl's own classes and XML parser.
+
+    The parser is the one openpyxl reads the rest of the workbook with (defusedxml's, which the
+    ``[xlsx]`` extra installs). The document starts at the sheet's root tag, so it has no DTD
+    and declares no entity: whatever the sheet held before its root, nothing here can expand.
+    """
+    if not document:
+        return ()
+    _openpyxl()
+    from openpyxl.worksheet.merge import MergeCells  # noqa: PLC0415 (the optional extra, as above)
+    from openpyxl.xml.functions import fromstring  # noqa: PLC0415
+
+    try:
+        element: Any = fromstring(document)
+        if len(element) != 1:  # an element that never closed: the sheet's XML is broken
+            raise ValueError("the merged cells are not well-formed XML")
+        parsed = MergeCells.from_tree(element[0])
+        ranges = parsed.mergeCell if parsed is not None else ()
+        return tuple(Merged(r.min_row, r.max_row, r.min_col - 1, r.max_col - 1) for r in ranges)
+    except Exception as error:  # the parser and openpyxl's classes raise many kinds: each is "cannot read it"
+        raise SheetError(f"the merged cells of the sheet cannot be read: {error}") from None
 
 
 def read_workbook(path: Path) -> list[Sheet]:
     """Every sheet of a workbook, its rows read as they are needed (openpyxl's read-only mode)."""
     openpyxl = _openpyxl()
     check_file_size(path)
-    check_zip(path)
+    merges = check_zip(path)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=False, keep_links=False)
     except Exception as error:  # openpyxl raises many kinds on a broken file; each is "cannot read it"
         raise SheetError(f"not a readable XLSX workbook: {error}") from None
-    sheets = [Sheet(name, _rows(workbook, name)) for name in workbook.sheetnames]
+    sheets = []
+    for name in workbook.sheetnames:
+        # Read-only worksheets have no merged_cells; the part a sheet is read from is where its
+        # merged ranges are. A part outside xl/worksheets/ is scanned here, as check_zip scans the others.
+        part = getattr(workbook[name], "_worksheet_path", None)
+        if isinstance(part, str) and part not in merges:
+            try:
+                with zipfile.ZipFile(path) as archive:
+                    merges[part] = _scan(archive, part)
+            except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error) as error:
+                raise SheetError(f"sheet '{name}' cannot be read: {error}") from None
+        document = merges.get(part, b"") if isinstance(part, str) else b""
+        sheets.append(Sheet(name, _rows(workbook, name), functools.cache(functools.partial(_merged, document))))
     if not sheets:
         workbook.close()
     return sheets
