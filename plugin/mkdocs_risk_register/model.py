@@ -15,8 +15,9 @@ from typing import Any, Literal
 import yaml
 
 from . import defaults
-from .diagnostics import ConfigError
+from .diagnostics import ConfigError, brief
 from .fields import Field, fields_from_settings
+from .naming import did_you_mean
 
 ScoringMethod = Literal["product", "sum", "matrix"]
 SCORING_METHODS: tuple[ScoringMethod, ...] = ("product", "sum", "matrix")
@@ -51,6 +52,18 @@ class Scale:
     @property
     def names(self) -> list[str]:
         return [level.name for level in self.levels]
+
+
+def level_hint(name: str, scale: Scale) -> str:
+    """Did you mean, or, for a number, which name has that value: levels are written by name."""
+    if not (name.isdecimal() and len(name) < 10):  # int() of a long digit string is slow, then refused
+        return did_you_mean(name, scale.names)
+    if any(level.name.isdecimal() for level in scale.levels):
+        return ""  # a scale named by numbers: its names are already listed, and "1 is '1'" says nothing
+    value = int(name)
+    if 1 <= value <= len(scale.levels):
+        return f"; levels are names, not numbers: {value} is {brief(scale.levels[value - 1].name)}"
+    return f"; levels are names, not numbers: {', '.join(f'{lv.value} is {brief(lv.name)}' for lv in scale.levels)}"
 
 
 @dataclass(frozen=True)
@@ -266,6 +279,8 @@ def _matrix(value: Any, probability: Scale, impact: Scale) -> dict[str, tuple[in
         raise ConfigError("matrix", "expected a mapping of impact level to a list of scores")
     rows: dict[str, tuple[int, ...]] = {}
     for row_name, row in value.items():
+        if isinstance(row_name, bool):  # an unquoted On, Off, Yes or No: the message says to quote it
+            _text(row_name, f"matrix.{str(row_name).lower()}")
         level = impact.find(str(row_name))
         if level is None:
             raise ConfigError(
@@ -304,9 +319,7 @@ def _bands(value: Any) -> tuple[Band, ...]:
                 maximum=MAX_REVIEW_DAYS,
                 unit=" days (100 years)",
             ),
-            color=_text(
-                entry.get("color") or defaults.BAND_PALETTE[index % len(defaults.BAND_PALETTE)], f"{key}.color"
-            ),
+            color=_color(entry.get("color"), index),
         )
         if bands and band.min >= bands[-1].min:
             raise ConfigError(
@@ -315,6 +328,44 @@ def _bands(value: Any) -> tuple[Band, ...]:
         bands.append(band)
     _unique([b.name for b in bands], "bands")
     return tuple(bands)
+
+
+# CSS's named colours (CSS Color Module Level 4), which SVG's fill takes as CSS does.
+CSS_COLOR_NAMES = frozenset(
+    """aliceblue antiquewhite aqua aquamarine azure beige bisque black blanchedalmond blue blueviolet brown
+    burlywood cadetblue chartreuse chocolate coral cornflowerblue cornsilk crimson cyan darkblue darkcyan
+    darkgoldenrod darkgray darkgreen darkgrey darkkhaki darkmagenta darkolivegreen darkorange darkorchid darkred
+    darksalmon darkseagreen darkslateblue darkslategray darkslategrey darkturquoise darkviolet deeppink deepskyblue
+    dimgray dimgrey dodgerblue firebrick floralwhite forestgreen fuchsia gainsboro ghostwhite gold goldenrod gray
+    green greenyellow grey honeydew hotpink indianred indigo ivory khaki lavender lavenderblush lawngreen
+    lemonchiffon lightblue lightcoral lightcyan lightgoldenrodyellow lightgray lightgreen lightgrey lightpink
+    lightsalmon lightseagreen lightskyblue lightslategray lightslategrey lightsteelblue lightyellow lime limegreen
+    linen magenta maroon mediumaquamarine mediumblue mediumorchid mediumpurple mediumseagreen mediumslateblue
+    mediumspringgreen mediumturquoise mediumvioletred midnightblue mintcream mistyrose moccasin navajowhite navy
+    oldlace olive olivedrab orange orangered orchid palegoldenrod palegreen paleturquoise palevioletred papayawhip
+    peachpuff peru pink plum powderblue purple rebeccapurple red rosybrown royalblue saddlebrown salmon sandybrown
+    seagreen seashell sienna silver skyblue slateblue slategray slategrey snow springgreen steelblue tan teal
+    thistle tomato turquoise violet wheat white whitesmoke yellow yellowgreen""".split()  # noqa: SIM905 (a list)
+)
+_COLOR_FORMS = (
+    re.compile(r"#(?:[0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})", re.IGNORECASE),
+    re.compile(r"(?:rgb|hsl)a?\([0-9a-z.,%/+\- ]*\)", re.IGNORECASE),
+)
+
+
+def _color(value: Any, index: int) -> str:
+    """A band's colour: CSS hex (#rgb, #rrggbb, with alpha too), rgb()/hsl(), or a CSS colour name."""
+    if value is None or value == "":
+        return defaults.BAND_PALETTE[index % len(defaults.BAND_PALETTE)]
+    key = f"bands[{index}].color"
+    color = _text(value, key)
+    if color.casefold() in CSS_COLOR_NAMES or any(form.fullmatch(color) for form in _COLOR_FORMS):
+        return color
+    raise ConfigError(
+        key,
+        f"{color!r} is not a colour the charts can draw; write a CSS colour: a hex code in quotes such as "
+        f"'#c62828' (unquoted, YAML reads # as the start of a comment), rgb(198, 40, 40) or a name such as red",
+    )
 
 
 def _statuses(value: Any) -> tuple[Status, ...]:

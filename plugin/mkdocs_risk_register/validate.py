@@ -10,7 +10,7 @@ from typing import Any
 from .diagnostics import Diagnostic, Severity, brief
 from .fields import EXPECTED, FieldValue, read_value
 from .loader import FrontMatterValue, ParsedFile, front_matter_date
-from .model import Level, Model, Scale
+from .model import Level, Model, Scale, level_hint
 from .naming import did_you_mean, suggestion
 from .risk import Risk
 from .treatment import TREATMENT_KEYS, read_treatment
@@ -61,20 +61,10 @@ class _Checker:
                 scale.name,
                 "error",
                 f"{scale.name} {brief(name)} is not a level of {scale.name} ({', '.join(scale.names)})"
-                f"{_level_hint(name, scale)}",
+                f"{level_hint(name, scale)}",
                 "unknown-level",
             )
         return level
-
-
-def _level_hint(name: str, scale: Scale) -> str:
-    """Did you mean, or, for a number, which name has that value: levels are written by name."""
-    if not (name.isdecimal() and len(name) < 10):  # int() of a long digit string is slow, then refused
-        return did_you_mean(name, scale.names)
-    value = int(name)
-    if 1 <= value <= len(scale.levels):
-        return f"; levels are names, not numbers: {value} is {brief(scale.levels[value - 1].name)}"
-    return f"; levels are names, not numbers: {', '.join(f'{lv.value} is {brief(lv.name)}' for lv in scale.levels)}"
 
 
 def brief_entry(entry: FrontMatterValue) -> str:
