@@ -536,6 +536,12 @@ def canonical(text: str | None) -> str | None:
     return re.sub(r"%\s*(?=%)", "% ", text).strip()
 
 
+def axis_end(name: str) -> str:
+    """A level's name at an axis' end: at most 20 characters, a longer one cut with an ellipsis."""
+    text = shown(name)
+    return text if len(text) <= 20 else text[:19].rstrip() + "…"
+
+
 def expected_chart(source: str, register: Register) -> ChartCase:
     model = register.model
     prob, imp = model.probability, model.impact
@@ -548,10 +554,10 @@ def expected_chart(source: str, register: Register) -> ChartCase:
         x, y = risk.chart if risk.chart is not None else (None, None)
         points.append((mermaid_label(risk.id), x, y, cell))
     axes = {
-        "x-left": mermaid_label(prob.levels[0].name + " Probability"),
-        "x-right": mermaid_label(prob.levels[-1].name + " Probability"),
-        "y-bottom": mermaid_label(imp.levels[0].name + " Impact"),
-        "y-top": mermaid_label(imp.levels[-1].name + " Impact"),
+        "x-left": mermaid_label(axis_end(prob.levels[0].name) + " Probability"),
+        "x-right": mermaid_label(axis_end(prob.levels[-1].name) + " Probability"),
+        "y-bottom": mermaid_label(axis_end(imp.levels[0].name) + " Impact"),
+        "y-top": mermaid_label(axis_end(imp.levels[-1].name) + " Impact"),
     }
     return ChartCase(source, shown(model.chart_title), [mermaid_label(q) for q in model.quadrants], axes, points)
 

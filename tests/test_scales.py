@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import pytest
@@ -117,3 +119,23 @@ def test_a_matrix_row_yaml_reads_as_a_boolean_says_to_quote_it(tmp_path: Path) -
     built = build(root, strict=True)
     assert built.returncode == 0, built.log
     assert [(r["score"], r["band"]) for r in built.data()["risks"]] == [(4, "Hot")]
+
+
+def test_long_level_names_are_cut_at_the_mermaid_axis_ends_and_kept_everywhere_else(tmp_path: Path) -> None:
+    long = "Almost certain to happen within the next reporting period"
+    scales = {
+        "probability": [{"name": "Rare"}, {"name": long}],
+        "impact": [{"name": "Minor"}, {"name": "Severe"}],
+        "scoring": "product",
+        "bands": [{"name": "Hot", "min": 3}, {"name": "Cool", "min": 1}],
+    }
+    built = build(write_project(tmp_path, {"a.md": risk_file("L-1", probability=long, impact="Severe")}, scales))
+    assert built.returncode == 0, built.log
+    page = built.page("risk-register/")
+    source = html.unescape(re.search(r'<pre class="mermaid"><code>(.*?)</code></pre>', page, re.S).group(1))  # type: ignore[union-attr]
+    # Each end's label is centred on half the chart's side: a long name would run into the other end's.
+    assert '    x-axis Rare Probability --> "Almost certain to h… Probability"\n' in source
+    assert "    y-axis Minor Impact --> Severe Impact\n" in source
+    # The full name stays in the scoring guide, the register table and the SVG matrix.
+    assert page.count(long) >= 3
+    assert long in (built.site / "risk-register" / "risk-matrix.svg").read_text(encoding="utf-8")

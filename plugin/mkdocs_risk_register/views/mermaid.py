@@ -22,6 +22,16 @@ def _one_line(text: str) -> str:
     return re.sub(r"%(?=%)", "% ", one_line(text))
 
 
+AXIS_NAME_CHARS = 20
+"""A level's name at an end of an axis, at most: each end's label is centred on half the chart's side
+(about 250 pixels), and a longer one runs into the other end's (the scoring guide has the full name)."""
+
+
+def axis_name(name: str) -> str:
+    text = one_line(name)
+    return text if len(text) <= AXIS_NAME_CHARS else text[: AXIS_NAME_CHARS - 1].rstrip() + "…"
+
+
 def label(text: str) -> str:
     """A label as Mermaid accepts it: bare when simple, otherwise a quoted string."""
     text = _one_line(text)
@@ -61,7 +71,7 @@ def quadrant_chart(risks: list[Risk], model: Model, words: Words) -> str:
     prob, impact = model.probability.levels, model.impact.levels
 
     def ends(key: str, levels: tuple[str, str]) -> str:
-        return " --> ".join(label(words.source(key, level=level)) for level in levels)
+        return " --> ".join(label(words.source(key, level=axis_name(level))) for level in levels)
 
     quadrants: tuple[str, ...] = model.quadrants
     if quadrants == defaults.QUADRANTS:  # not configured: the catalogue's
