@@ -139,3 +139,21 @@ def test_long_level_names_are_cut_at_the_mermaid_axis_ends_and_kept_everywhere_e
     # The full name stays in the scoring guide, the register table and the SVG matrix.
     assert page.count(long) >= 3
     assert long in (built.site / "risk-register" / "risk-matrix.svg").read_text(encoding="utf-8")
+
+
+def test_a_misspelt_residual_level_gets_one_did_you_mean(tmp_path: Path) -> None:
+    risks = {
+        "a.md": risk_file(
+            "R-1",
+            probability="Certain",
+            impact="Severe",
+            treatment="Mitigate",
+            residual={"probability": "Rar", "impact": "Minor"},
+        )
+    }
+    built = build(write_project(tmp_path, risks, {**FOUR, "bands": _bands(None, None)}))
+    assert (
+        "warning: residual probability 'Rar' is not a level of probability (Rare, Unlikely, Likely, Certain); "
+        "the residual is ignored; did you mean 'Rare'? [unknown-level]" in built.log
+    )
+    assert built.log.count("did you mean 'Rare'?") == 1

@@ -56,8 +56,13 @@ class Scale:
 
 def level_hint(name: str, scale: Scale) -> str:
     """Did you mean, or, for a number, which name has that value: levels are written by name."""
+    return number_hint(name, scale) or did_you_mean(name, scale.names)
+
+
+def number_hint(name: str, scale: Scale) -> str:
+    """For a level written as a number, which name has that value (levels are written by name); else ""."""
     if not (name.isdecimal() and len(name) < 10):  # int() of a long digit string is slow, then refused
-        return did_you_mean(name, scale.names)
+        return ""
     if any(level.name.isdecimal() for level in scale.levels):
         return ""  # a scale named by numbers: its names are already listed, and "1 is '1'" says nothing
     value = int(name)

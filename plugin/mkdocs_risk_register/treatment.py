@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostic, brief
 from .loader import front_matter_date
-from .model import ACCEPT, Level, Model, Scale, level_hint
+from .model import ACCEPT, Level, Model, Scale, number_hint
 from .naming import did_you_mean, suggestion
 from .risk import Acceptance, Residual, Risk
 
@@ -81,7 +81,7 @@ def _residual_level(check: _Checker, raw: dict[Any, Any], scale: Scale) -> Level
             "residual",
             "warning",
             f"residual {scale.name} {brief(name)} is not a level of {scale.name} ({', '.join(scale.names)})"
-            f"{level_hint(name, scale)}; the residual is ignored"
+            f"{number_hint(name, scale)}; the residual is ignored"
             f"{did_you_mean(name, scale.names)}",
             "unknown-level",
         )
