@@ -52,9 +52,11 @@ def report_text(settings: Settings, since: str, until: str | None, output_format
     )
     if isinstance(history, Unavailable):
         raise UsageError(f"no history to report on: {history.reason}")
+    # Reviews are overdue as of the end of the period: the last commit's date, or today for HEAD.
+    until_date = commit_date(repo, until_commit) if until else None
+    end_date = until_date or build_date_from_env()
     since_date = _date(since)
     if since_date is not None:
-        until_date = commit_date(repo, until_commit) if until else None
         if until_date is not None and until_date < since_date:
             raise UsageError(f"the period is empty: --until {until} ({until_date}) comes before --since {since}")
         changes = [c for c in history.changes if c.date >= since_date.isoformat()]
@@ -67,8 +69,6 @@ def report_text(settings: Settings, since: str, until: str | None, output_format
         source_since = risks_source(repo, since_commit, settings.risks_dir, since)[1]
         period_commits = commits_after(source, source_since, source_until)
         changes = [c for c in history.changes if c.commit in period_commits]
-    # Reviews are overdue as of the end of the period: the last commit's date, or today for HEAD.
-    end_date = commit_date(repo, until_commit) if until else build_date_from_env()
     register = register_at(source, source_until, settings, end_date)
     period = Period(since, until or "HEAD", until_commit, end_date.isoformat())
     data = report_data(period, changes, register)
