@@ -272,8 +272,12 @@ class Replay:
         """What one blob reads as; ``path`` (one of its paths) only names it in messages.
 
         ``entries`` holds the front-matter entries of the blobs read before it in the same read:
-        most of a new version of a file is text an older version had.
+        most of a new version of a file is text an older version had. A blob over ``max_file_size``
+        is refused, unread.
         """
+        if data is not None and len(data) > self.max_file_size:
+            self.refuse(blob, path, len(data))
+            return
         self.snapshots[blob] = (
             read_snapshot(path, data, self.model, entries) if data is not None else "cannot read the file"
         )
@@ -293,11 +297,7 @@ class Replay:
                     first_path.setdefault(change.blob, change.path)
         contents = read(sorted(first_path))
         for blob, path in first_path.items():
-            data = contents.get(blob)
-            if data is not None and len(data) > self.max_file_size:
-                self.refuse(blob, path, len(data))
-            else:
-                self.add(blob, path, data)
+            self.add(blob, path, contents.get(blob))
         return self.replay(commits, fresh=True)
 
     def replay(self, commits: Iterable[Commit], *, fresh: bool) -> History:
