@@ -208,30 +208,24 @@ def build_seconds(root: Path, history: bool) -> tuple[float, float]:
     return wall, usage.ru_utime + usage.ru_stime
 
 
-def build_instructions(root: Path, history: bool) -> int:
-    """Instructions executed by one ``mkdocs build`` and the git processes it starts (valgrind's count),
-    the plugin's bytecode compiled first, as an installed package has it."""
-    build_seconds(root, history)  # writes the configuration file
+def counted(command: list[str], cwd: Path, stdin: Path | None = None) -> int:
+    """Instructions executed by ``command`` and every process it starts (valgrind's count), the
+    plugin's bytecode compiled first, as an installed package has it."""
     bytecode_compiled(sys.executable)
     environment = {key: value for key, value in ENV.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    full = ["valgrind", "--tool=callgrind", "--trace-children=yes", "--callgrind-out-file=/dev/null", *command]
+    with open(stdin or os.devnull, "rb") as given:
+        result = subprocess.run(full, cwd=cwd, env=environment, stdin=given, capture_output=True, check=True)
+    return sum(int(count) for count in re.findall(rb"Collected : (\d+)", result.stderr))
+
+
+def build_instructions(root: Path, history: bool) -> int:
+    """Instructions of one ``mkdocs build`` of ``root`` and the git processes it starts."""
+    build_seconds(root, history)  # writes the configuration file
     name = f"mkdocs-{'with' if history else 'without'}.yml"
-    command = [
-        "valgrind",
-        "--tool=callgrind",
-        "--trace-children=yes",
-        "--callgrind-out-file=/dev/null",
-        sys.executable,
-        "-m",
-        "mkdocs",
-        "build",
-        "-q",
-        "-f",
-        str(root / name),
-        "-d",
-        str(root / "site"),
-    ]
-    result = subprocess.run(command, cwd=root, env=environment, capture_output=True, text=True, check=True)
-    return sum(int(count) for count in re.findall(r"Collected : (\d+)", result.stderr))
+    return counted(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / name), "-d", str(root / "site")], root
+    )
 
 
 def main() -> None:

@@ -43,7 +43,7 @@ from mkdocs.structure.files import Files
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from history_bench import ENV, make_repository  # noqa: E402
+from history_bench import ENV, counted, make_repository  # noqa: E402
 
 from mkdocs_risk_register.deferred import PLACEHOLDER, Deferred, defer  # noqa: E402
 from mkdocs_risk_register.gitlog import _log_command  # noqa: E402
@@ -139,15 +139,6 @@ def make_static(config_file: Path, out: Path) -> None:
         "extra_javascript": [str(item) for item in config.extra_javascript],
     }
     (out / "mkdocs.yml").write_text(yaml.safe_dump(static, sort_keys=False), encoding="utf-8")
-
-
-def counted(command: list[str], cwd: Path, stdin: Path | None = None) -> int:
-    """Instructions of ``command`` and every process it starts, by callgrind."""
-    env = {key: value for key, value in ENV.items() if key != "PYTHONDONTWRITEBYTECODE"}
-    full = ["valgrind", "--tool=callgrind", "--trace-children=yes", "--callgrind-out-file=/dev/null", *command]
-    with open(stdin or os.devnull, "rb") as given:
-        result = subprocess.run(full, cwd=cwd, env=env, stdin=given, capture_output=True, check=True)
-    return sum(int(count) for count in re.findall(rb"Collected : (\d+)", result.stderr))
 
 
 def git_blobs(repo: Path, log: bytes) -> list[bytes]:
