@@ -124,41 +124,22 @@ def make_plugin_project(
     write_config(root / "mkdocs.yml", config)
 
 
-def shifted_headings(body: str, level: int = 2) -> str:
-    """``body`` with its ATX headings (outside fenced code) moved down so that the highest is at ``level``,
-    as the plugin shifts a card's body under the card (``shift_headings`` in markdown.py)."""
-    lines = body.split("\n")
-    fence = ""
-    headings: list[tuple[int, int]] = []  # line index, number of '#'
-    for index, line in enumerate(lines):
-        stripped = line.lstrip()
-        if fence:
-            fence = "" if stripped.startswith(fence) else fence
-        elif stripped.startswith(("```", "~~~")):
-            fence = stripped[:3]
-        elif match := re.match(r"(#{1,6})(?:\s|$)", line):
-            headings.append((index, len(match.group(1))))
-    shift = level - min((hashes for _, hashes in headings), default=level)
-    if shift > 0:
-        for index, hashes in headings:
-            lines[index] = "#" * min(6, hashes + shift) + lines[index][hashes:]
-    return "\n".join(lines)
-
-
 def hand_written_risk_page(page: str, risk: Risk) -> str:
     """The plugin's risk page ``page`` as an author would write it for the extension alone.
 
     Built without the plugin, the extension is not told which page it converts, so the card does not
     know that it is on the risk's own page and would leave out the chart and the body: the card asks
     for its chart (``chart: true``) and the risk's body follows the card as Markdown of the page (where
-    the plugin puts a card's body: after the card's view), its headings under the card's level (2).
+    the plugin puts a card's body: after the card's view). generate.py's bodies start their headings at
+    level 2, the card's, so the plugin shifts none of them; any other difference shows when the two built
+    sites are compared.
     """
     card = view("risk-card", risk.id)
     if card not in page:
         raise SystemExit(f"{risk.id}: the plugin's risk page has no card {card!r}")
     written = view("risk-card", risk.id, "    chart: true")
     if risk.body.strip():
-        written += "\n\n" + shifted_headings(risk.body.strip("\n"))
+        written += "\n\n" + risk.body.strip("\n")
     return page.replace(card, written, 1)
 
 
